@@ -1,0 +1,99 @@
+"""eagerflow: eager-execution deep learning with TensorFlow's API.
+
+    import eagerflow as tf
+
+Ops run immediately on NumPy (CPU) or CuPy (GPU) arrays; `GradientTape` records them for
+gradients. The public names below are TensorFlow 2's, plus the TF1-era names the Eager
+Execution guide uses (`tf.contrib.eager`, `tf.random_normal`, `tf.train.AdamOptimizer`, ...).
+Each block below belongs to one module; the golden list in tests/golden/ keeps them honest.
+"""
+# ruff: noqa: E402, F401, I001
+
+import numpy as _np
+
+# IEEE results (inf/nan) without NumPy warnings, as TensorFlow's kernels behave.
+_np.seterr(all="ignore")
+
+# -- core -----------------------------------------------------------------------------------
+from eagerflow.core.dtypes import (
+    DType,
+    as_dtype,
+    bool_ as bool,
+    complex64,
+    complex128,
+    double,
+    float16,
+    float32,
+    float64,
+    half,
+    int8,
+    int16,
+    int32,
+    int64,
+    string,
+    uint8,
+    uint16,
+    uint32,
+    uint64,
+)
+from eagerflow.core.tensor import Tensor
+from eagerflow.core.tensor_shape import TensorShape
+from eagerflow.core.tensor_spec import TensorSpec
+from eagerflow.core.variable import Variable
+from eagerflow.core.convert import constant, convert_to_tensor
+from eagerflow.core.context import executing_eagerly
+from eagerflow.core.gradient_registry import RegisterGradient, no_gradient, NotDifferentiable
+from eagerflow.core import errors, nest
+from eagerflow.device_scope import device
+from eagerflow.name_scope import name_scope
+
+newaxis = None
+
+# -- autodiff -------------------------------------------------------------------------------
+from eagerflow.autodiff.tape import GradientTape, UnconnectedGradients
+from eagerflow.autodiff.custom_gradient import custom_gradient
+
+# -- ops: math --------------------------------------------------------------------------------
+from eagerflow.ops.math_ops import (
+    add,
+    subtract,
+    multiply,
+    truediv,
+    divide,
+    negative,
+    exp,
+    log,
+    tanh,
+    square,
+    equal,
+    not_equal,
+    less,
+    less_equal,
+    greater,
+    greater_equal,
+)
+from eagerflow.ops.cast_ops import cast
+from eagerflow.ops.reduction_ops import reduce_sum, reduce_mean
+
+# -- ops: linalg ----------------------------------------------------------------------------
+from eagerflow.ops.linalg_ops import matmul
+
+# -- ops: array -----------------------------------------------------------------------------
+from eagerflow.ops.array_ops import (
+    identity,
+    stop_gradient,
+    zeros_like,
+    ones_like,
+    zeros,
+    ones,
+    reshape,
+    broadcast_to,
+    stack,
+    unstack,
+)
+
+# -- namespaces -----------------------------------------------------------------------------
+from eagerflow import math, linalg, config, test, compat, contrib
+
+# -- TF1-era names the guide uses -------------------------------------------------------------
+from eagerflow.compat.v1 import enable_eager_execution

@@ -1,0 +1,1 @@
+"""GradientTape, the backward sweep, custom gradients and functional gradients."""

@@ -1,0 +1,18 @@
+"""`tf.compat.v1`: TensorFlow 1 names, mapped onto eagerflow's implementations (no logic)."""
+# ruff: noqa: F401
+
+from eagerflow.autodiff.tape import GradientTape
+from eagerflow.core.context import executing_eagerly
+from eagerflow.core.convert import constant, convert_to_tensor
+from eagerflow.core.variable import Variable
+from eagerflow.device_scope import device
+from eagerflow.ops.math_ops import log
+
+
+def enable_eager_execution(
+    config: object = None, device_policy: object = None, execution_mode: object = None
+) -> None:
+    """Eager execution is eagerflow's default; kept so TF1 programs run unchanged."""
+    from eagerflow.core.context import CONFIG  # noqa: PLC0415
+
+    CONFIG.eager = True

@@ -1,0 +1,9 @@
+"""`tf.config`: devices and runtime switches."""
+# ruff: noqa: F401
+
+from eagerflow.device_scope import (
+    PhysicalDevice,
+    get_soft_device_placement,
+    list_physical_devices,
+    set_soft_device_placement,
+)

@@ -1,0 +1,1 @@
+"""Tensors, dtypes, shapes, variables, devices, execution context and dispatch."""

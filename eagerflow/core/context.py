@@ -1,0 +1,56 @@
+"""Thread-local execution state: active tapes, device scope, graph being built.
+
+Reading it on the hot path costs one attribute access (`context.state().tapes`).
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+
+class _State(threading.local):
+    """Per-thread state. Every field has a class-level default so new threads start clean."""
+
+    def __init__(self) -> None:
+        # Tapes currently recording, innermost last. A tuple: `if state.tapes` is the hot check.
+        self.tapes: tuple = ()
+        # The device named by the innermost `tf.device` scope, or None (place by inputs).
+        self.device: Any = None
+        # The graph that ops are added to while tracing (tf.function / TF1 graph), or None.
+        self.graph: Any = None
+        # Name scope stack, as plain strings, for `tf.name_scope`.
+        self.name_scopes: list[str] = []
+
+
+_STATE = _State()
+
+
+def state() -> _State:
+    """The calling thread's execution state."""
+    return _STATE
+
+
+class _Config:
+    """Process-wide switches (not thread-local): eager mode, soft placement."""
+
+    eager = True  # False after tf.compat.v1.disable_eager_execution()
+    soft_device_placement = True
+    ops_have_run = False  # the TF1 eager switch is only allowed before any op ran
+
+
+CONFIG = _Config()
+
+
+def executing_eagerly() -> bool:
+    """True when ops run immediately (not inside tf.function tracing or a TF1 graph)."""
+    return _STATE.graph is None and CONFIG.eager
+
+
+def push_tape(tape: Any) -> None:
+    _STATE.tapes = _STATE.tapes + (tape,)
+
+
+def pop_tape(tape: Any) -> None:
+    tapes = _STATE.tapes
+    _STATE.tapes = tuple(t for t in tapes if t is not tape)

@@ -1,0 +1,4 @@
+"""`tf.linalg`: matrix products and linear algebra."""
+# ruff: noqa: F401
+
+from eagerflow.ops.linalg_ops import matmul

@@ -1,0 +1,1 @@
+"""Op families: kernel + shape rule + gradient + public function, side by side."""

@@ -1,0 +1,27 @@
+"""Gradient helpers for broadcasting binary ops."""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def unbroadcast(grad: Any, shape: Any) -> Any:
+    """Sums `grad` over the axes that broadcasting added or stretched to reach `shape`.
+
+    Written with public ops, so it is differentiable and traceable.
+    """
+    from eagerflow.ops.array_ops import reshape  # noqa: PLC0415  (math_ops <-> array_ops)
+    from eagerflow.ops.reduction_ops import reduce_sum  # noqa: PLC0415
+
+    target = list(shape)
+    grad_shape = grad.shape.as_list()
+    if grad_shape == target:
+        return grad
+    lead = len(grad_shape) - len(target)
+    axes = list(range(lead))
+    for i, dim in enumerate(target):
+        if dim == 1 and grad_shape[lead + i] != 1:
+            axes.append(lead + i)
+    if axes:
+        grad = reduce_sum(grad, axis=axes, keepdims=False)
+    return reshape(grad, target)

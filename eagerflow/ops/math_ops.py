@@ -1,0 +1,299 @@
+"""Elementwise arithmetic and math: kernel, shape rule, gradient and public function each.
+
+Reductions live in `reduction_ops.py`, matrix products in `linalg_ops.py`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eagerflow.core import dtypes, errors
+from eagerflow.core.convert import binary_operands, convert_to_tensor
+from eagerflow.core.dispatch import Primitive, execute
+from eagerflow.core.gradient_registry import RegisterGradient, no_gradient
+from eagerflow.core.tensor import Tensor, override_operator
+from eagerflow.ops import _shape_rules as rules
+from eagerflow.ops._broadcasting import unbroadcast
+
+
+def _binary(prim: Primitive, x: Any, y: Any) -> Tensor:
+    # Fast path for two tensors of one dtype: the per-op overhead budget is a few microseconds.
+    if type(x) is Tensor and type(y) is Tensor and x._value.dtype == y._value.dtype:
+        return execute(prim, (x, y))
+    return execute(prim, binary_operands(prim.name, x, y))
+
+
+def _unary(prim: Primitive, x: Any) -> Tensor:
+    return execute(prim, (x if type(x) is Tensor else convert_to_tensor(x),))
+
+
+# -- binary arithmetic -------------------------------------------------------------------
+ADD = Primitive("AddV2", lambda xp, x, y: xp.add(x, y), rules.broadcasting("AddV2"))
+SUB = Primitive("Sub", lambda xp, x, y: xp.subtract(x, y), rules.broadcasting("Sub"))
+MUL = Primitive("Mul", lambda xp, x, y: xp.multiply(x, y), rules.broadcasting("Mul"))
+REAL_DIV = Primitive(
+    "RealDiv",
+    lambda xp, x, y: xp.true_divide(x, y).astype(x.dtype, copy=False),
+    rules.broadcasting("RealDiv"),
+)
+
+
+@RegisterGradient("AddV2")
+def _add_grad(op: Any, grad: Tensor) -> list:
+    x, y = op.inputs
+    return [unbroadcast(grad, x.shape), unbroadcast(grad, y.shape)]
+
+
+@RegisterGradient("Sub")
+def _sub_grad(op: Any, grad: Tensor) -> list:
+    x, y = op.inputs
+    return [unbroadcast(grad, x.shape), unbroadcast(negative(grad), y.shape)]
+
+
+@RegisterGradient("Mul")
+def _mul_grad(op: Any, grad: Tensor) -> list:
+    x, y = op.inputs
+    return [unbroadcast(multiply(grad, y), x.shape), unbroadcast(multiply(grad, x), y.shape)]
+
+
+@RegisterGradient("RealDiv")
+def _real_div_grad(op: Any, grad: Tensor) -> list:
+    x, y = op.inputs
+    gx = divide(grad, y)
+    gy = negative(multiply(grad, divide(op.outputs[0], y)))
+    return [unbroadcast(gx, x.shape), unbroadcast(gy, y.shape)]
+
+
+def add(x: Any, y: Any, name: Any = None) -> Tensor:
+    """Returns x + y elementwise, with broadcasting.
+
+    Example:
+        >>> tf.add(tf.constant([[1, 2], [3, 4]]), 1).numpy()
+        array([[2, 3],
+               [4, 5]], dtype=int32)
+    """
+    return _binary(ADD, x, y)
+
+
+def subtract(x: Any, y: Any, name: Any = None) -> Tensor:
+    """Returns x - y elementwise, with broadcasting.
+
+    Example:
+        >>> tf.subtract(5.0, 2.0).numpy()
+        3.0
+    """
+    return _binary(SUB, x, y)
+
+
+def multiply(x: Any, y: Any, name: Any = None) -> Tensor:
+    """Returns x * y elementwise, with broadcasting.
+
+    Example:
+        >>> tf.multiply(3.0, 3.0).numpy()
+        9.0
+    """
+    return _binary(MUL, x, y)
+
+
+def truediv(x: Any, y: Any, name: Any = None) -> Tensor:
+    """Divides x by y elementwise; integer inputs are cast to float64 (int8/16: float32) first.
+
+    Example:
+        >>> tf.truediv(tf.constant(3), tf.constant(2)).numpy()
+        1.5
+    """
+    x, y = binary_operands("truediv", x, y)
+    if x.dtype.is_integer or x.dtype.is_bool:
+        target = dtypes.float32 if x.dtype.size <= 2 else dtypes.float64
+        from eagerflow.ops.cast_ops import cast  # noqa: PLC0415
+
+        x, y = cast(x, target), cast(y, target)
+    return execute(REAL_DIV, (x, y))
+
+
+def divide(x: Any, y: Any, name: Any = None) -> Tensor:
+    """Computes Python-style division x / y (`tf.math.divide`).
+
+    Example:
+        >>> tf.divide(1.0, 4.0).numpy()
+        0.25
+    """
+    return truediv(x, y)
+
+
+def negative(x: Any, name: Any = None) -> Tensor:
+    """Computes -x elementwise.
+
+    Example:
+        >>> tf.negative(2.0).numpy()
+        -2.0
+    """
+    return _unary(NEG, x)
+
+
+NEG = Primitive("Neg", lambda xp, x: xp.negative(x), rules.unary)
+
+
+@RegisterGradient("Neg")
+def _neg_grad(op: Any, grad: Tensor) -> Tensor:
+    return negative(grad)
+
+
+# -- unary math --------------------------------------------------------------------------
+EXP = Primitive("Exp", lambda xp, x: xp.exp(x), rules.unary)
+LOG = Primitive("Log", lambda xp, x: xp.log(x), rules.unary)
+TANH = Primitive("Tanh", lambda xp, x: xp.tanh(x), rules.unary)
+SQUARE = Primitive("Square", lambda xp, x: xp.square(x), rules.unary)
+
+
+@RegisterGradient("Exp")
+def _exp_grad(op: Any, grad: Tensor) -> Tensor:
+    return multiply(grad, op.outputs[0])
+
+
+@RegisterGradient("Log")
+def _log_grad(op: Any, grad: Tensor) -> Tensor:
+    return divide(grad, op.inputs[0])
+
+
+@RegisterGradient("Tanh")
+def _tanh_grad(op: Any, grad: Tensor) -> Tensor:
+    y = op.outputs[0]
+    return multiply(grad, subtract(1, multiply(y, y)))
+
+
+@RegisterGradient("Square")
+def _square_grad(op: Any, grad: Tensor) -> Tensor:
+    x = op.inputs[0]
+    return multiply(grad, multiply(x, 2))
+
+
+def exp(x: Any, name: Any = None) -> Tensor:
+    """Computes e**x elementwise.
+
+    Example:
+        >>> tf.exp(0.0).numpy()
+        1.0
+    """
+    return _unary(EXP, x)
+
+
+def log(x: Any, name: Any = None) -> Tensor:
+    """Computes the natural logarithm elementwise.
+
+    Example:
+        >>> tf.math.log(1.0).numpy()
+        0.0
+    """
+    return _unary(LOG, x)
+
+
+def tanh(x: Any, name: Any = None) -> Tensor:
+    """Computes the hyperbolic tangent elementwise.
+
+    Example:
+        >>> tf.tanh(0.0).numpy()
+        0.0
+    """
+    return _unary(TANH, x)
+
+
+def square(x: Any, name: Any = None) -> Tensor:
+    """Computes x * x elementwise.
+
+    Example:
+        >>> tf.square(3.0).numpy()
+        9.0
+    """
+    return _unary(SQUARE, x)
+
+
+# -- comparisons (no gradient) -----------------------------------------------------------
+EQUAL = Primitive("Equal", lambda xp, x, y: xp.equal(x, y), rules.comparison("Equal"))
+NOT_EQUAL = Primitive("NotEqual", lambda xp, x, y: xp.not_equal(x, y), rules.comparison("NotEqual"))
+LESS = Primitive("Less", lambda xp, x, y: xp.less(x, y), rules.comparison("Less"))
+LESS_EQUAL = Primitive(
+    "LessEqual", lambda xp, x, y: xp.less_equal(x, y), rules.comparison("LessEqual")
+)
+GREATER = Primitive("Greater", lambda xp, x, y: xp.greater(x, y), rules.comparison("Greater"))
+GREATER_EQUAL = Primitive(
+    "GreaterEqual", lambda xp, x, y: xp.greater_equal(x, y), rules.comparison("GreaterEqual")
+)
+for _name in ("Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual"):
+    no_gradient(_name)
+
+
+def equal(x: Any, y: Any, name: Any = None) -> Tensor:
+    """Returns the truth value of (x == y) elementwise.
+
+    Example:
+        >>> tf.equal(tf.constant([1, 2]), 2).numpy()
+        array([False,  True])
+    """
+    return _binary(EQUAL, x, y)
+
+
+def not_equal(x: Any, y: Any, name: Any = None) -> Tensor:
+    """Returns the truth value of (x != y) elementwise."""
+    return _binary(NOT_EQUAL, x, y)
+
+
+def less(x: Any, y: Any, name: Any = None) -> Tensor:
+    """Returns the truth value of (x < y) elementwise."""
+    return _binary(LESS, x, y)
+
+
+def less_equal(x: Any, y: Any, name: Any = None) -> Tensor:
+    """Returns the truth value of (x <= y) elementwise."""
+    return _binary(LESS_EQUAL, x, y)
+
+
+def greater(x: Any, y: Any, name: Any = None) -> Tensor:
+    """Returns the truth value of (x > y) elementwise."""
+    return _binary(GREATER, x, y)
+
+
+def greater_equal(x: Any, y: Any, name: Any = None) -> Tensor:
+    """Returns the truth value of (x >= y) elementwise."""
+    return _binary(GREATER_EQUAL, x, y)
+
+
+# -- operators ---------------------------------------------------------------------------
+def _reflected(fn: Any) -> Any:
+    return lambda self, other: fn(other, self)
+
+
+def _tensor_equals(self: Any, other: Any) -> Any:
+    # TF 2: elementwise; None or an operand that cannot broadcast compares as False.
+    if other is None:
+        return False
+    try:
+        return equal(self, other)
+    except (errors.InvalidArgumentError, TypeError, ValueError):
+        return False
+
+
+def _tensor_not_equals(self: Any, other: Any) -> Any:
+    if other is None:
+        return True
+    try:
+        return not_equal(self, other)
+    except (errors.InvalidArgumentError, TypeError, ValueError):
+        return True
+
+
+override_operator("__add__", add)
+override_operator("__radd__", _reflected(add))
+override_operator("__sub__", subtract)
+override_operator("__rsub__", _reflected(subtract))
+override_operator("__mul__", multiply)
+override_operator("__rmul__", _reflected(multiply))
+override_operator("__truediv__", truediv)
+override_operator("__rtruediv__", _reflected(truediv))
+override_operator("__neg__", negative)
+override_operator("__lt__", less)
+override_operator("__le__", less_equal)
+override_operator("__gt__", greater)
+override_operator("__ge__", greater_equal)
+override_operator("__eq__", _tensor_equals)
+override_operator("__ne__", _tensor_not_equals)
