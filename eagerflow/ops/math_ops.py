@@ -139,6 +139,79 @@ def _neg_grad(op: Any, grad: Tensor) -> Tensor:
     return negative(grad)
 
 
+FLOOR_DIV = Primitive(
+    "FloorDiv", lambda xp, x, y: xp.floor_divide(x, y), rules.broadcasting("FloorDiv")
+)
+FLOOR_MOD = Primitive("FloorMod", lambda xp, x, y: xp.mod(x, y), rules.broadcasting("FloorMod"))
+no_gradient("FloorDiv")
+
+
+@RegisterGradient("FloorMod")
+def _floor_mod_grad(op: Any, grad: Tensor) -> list:
+    x, y = op.inputs
+    quotient = floordiv(x, y)
+    return [unbroadcast(grad, x.shape), unbroadcast(negative(multiply(grad, quotient)), y.shape)]
+
+
+def floordiv(x: Any, y: Any, name: Any = None) -> Tensor:
+    """Divides x by y elementwise, rounding toward negative infinity (`x // y`).
+
+    Example:
+        >>> tf.math.floordiv(7, 2).numpy()
+        3
+    """
+    return _binary(FLOOR_DIV, x, y)
+
+
+def floormod(x: Any, y: Any, name: Any = None) -> Tensor:
+    """Elementwise remainder of floor division, with the sign of `y` (`x % y`).
+
+    Example:
+        >>> tf.math.floormod(-7, 3).numpy()
+        2
+    """
+    return _binary(FLOOR_MOD, x, y)
+
+
+mod = floormod
+
+
+def _add_n_rule(*xs: Any) -> Any:
+    return rules.unary(xs[0])
+
+
+ADD_N = Primitive("AddN", lambda xp, *xs: sum(xs[1:], xs[0].copy()), _add_n_rule)
+
+
+@RegisterGradient("AddN")
+def _add_n_grad(op: Any, grad: Tensor) -> list:
+    return [grad] * len(op.inputs)
+
+
+def add_n(inputs: Any, name: Any = None) -> Tensor:
+    """Adds a list of tensors of one shape and dtype elementwise.
+
+    Example:
+        >>> tf.add_n([1.0, 2.0, 3.0]).numpy()
+        6.0
+    """
+    tensors = [convert_to_tensor(t) for t in inputs]
+    if not tensors:
+        raise ValueError("add_n: `inputs` must be a non-empty list of tensors.")
+    for i, t in enumerate(tensors[1:], 1):
+        if t.shape != tensors[0].shape or t.dtype != tensors[0].dtype:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"AddN: all inputs must have the same shape and dtype: inputs[0] is "
+                f"{tensors[0].dtype.name} {tensors[0].shape}, inputs[{i}] is {t.dtype.name} "
+                f"{t.shape}",
+            )
+    if len(tensors) == 1:
+        return tensors[0]
+    return execute(ADD_N, tuple(tensors))
+
+
 # -- unary math --------------------------------------------------------------------------
 EXP = Primitive("Exp", lambda xp, x: xp.exp(x), rules.unary)
 LOG = Primitive("Log", lambda xp, x: xp.log(x), rules.unary)
@@ -291,6 +364,10 @@ override_operator("__rmul__", _reflected(multiply))
 override_operator("__truediv__", truediv)
 override_operator("__rtruediv__", _reflected(truediv))
 override_operator("__neg__", negative)
+override_operator("__floordiv__", floordiv)
+override_operator("__rfloordiv__", _reflected(floordiv))
+override_operator("__mod__", floormod)
+override_operator("__rmod__", _reflected(floormod))
 override_operator("__lt__", less)
 override_operator("__le__", less_equal)
 override_operator("__gt__", greater)

@@ -1,0 +1,193 @@
+"""Generic checks for every op in the spec tables (see op_spec.py)."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import numpy as np
+import pytest
+
+import eagerflow as tf
+from eagerflow.core.dispatch import GRADIENTS, infer
+from eagerflow.core.tensor_spec import TensorSpec
+from tests.ops import specs as specs_package
+from tests.ops.op_spec import OpSpec
+
+
+def _load_specs() -> list[OpSpec]:
+    found: list[OpSpec] = []
+    for info in pkgutil.iter_modules(specs_package.__path__):
+        module = importlib.import_module(f"tests.ops.specs.{info.name}")
+        found.extend(module.SPECS)
+    names = [s.name for s in found]
+    duplicates = {n for n in names if names.count(n) > 1}
+    if duplicates:
+        raise ValueError(f"duplicate op-spec names: {sorted(duplicates)}")
+    return found
+
+
+SPECS = _load_specs()
+GRAD_SPECS = [s for s in SPECS if s.grad]
+GRAD2_SPECS = [s for s in SPECS if s.grad and s.grad2]
+# Gradients that no op-table entry can reach: they are exercised by their own tests.
+COVERED_ELSEWHERE = {"CustomGradient", "ReadVariableOp"}
+
+
+def _flat(result) -> list:
+    return [r for r in tf.nest.flatten(result)]
+
+
+def _expected_dtype(spec: OpSpec, arrays: list, float_dtype: str) -> str:
+    if spec.out_dtype is not None:
+        return spec.out_dtype
+    return float_dtype
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+@pytest.mark.parametrize("float_dtype", ["float32", "float64"])
+def test_forward_matches_reference(spec: OpSpec, float_dtype: str) -> None:
+    if float_dtype not in spec.dtypes:
+        pytest.skip(f"{spec.name} does not run in {float_dtype}")
+    arrays = spec.sample(0, np.dtype(float_dtype))
+    got = _flat(spec.fn(*[tf.constant(a) for a in arrays]))
+    want = _flat(spec.ref(*[a.copy() for a in arrays]))
+    assert len(got) == len(want)
+    tol = (spec.rtol, spec.atol) if float_dtype == "float32" else (1e-9, 1e-9)
+    for g, w in zip(got, want):
+        assert isinstance(g, tf.Tensor)
+        np.testing.assert_allclose(g.numpy(), np.asarray(w), rtol=tol[0], atol=tol[1])
+        assert list(g.shape) == list(np.shape(w))
+    if spec.out_dtype is not None or any(a.dtype.kind == "f" for a in arrays):
+        assert got[0].dtype.name == _expected_dtype(spec, arrays, float_dtype)
+
+
+def _non_contiguous(a: np.ndarray) -> np.ndarray:
+    if a.ndim == 0:
+        return a
+    doubled = np.repeat(a, 2, axis=-1)[..., ::2]  # strided view with the same values
+    assert not doubled.flags.c_contiguous or a.shape[-1] <= 1
+    return doubled
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_forward_on_non_contiguous_inputs(spec: OpSpec) -> None:
+    arrays = spec.sample(1, np.dtype(spec.dtypes[-1]))
+    want = _flat(spec.fn(*[tf.constant(a) for a in arrays]))
+    strided = [
+        tf.constant(_non_contiguous(a)) if spec.args[i].fixed is None else tf.constant(a)
+        for i, a in enumerate(arrays)
+    ]
+    got = _flat(spec.fn(*strided))
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g.numpy(), w.numpy(), rtol=1e-6, atol=1e-6)
+
+
+def _watched_run(spec: OpSpec, arrays: list):
+    tensors = [tf.constant(a) for a in arrays]
+    with tf.GradientTape(persistent=True) as tape:
+        for i, t in enumerate(tensors):
+            if spec.args[i].differentiable:
+                tape.watch(t)
+        out = spec.fn(*tensors)
+    return tensors, out, tape
+
+
+@pytest.mark.parametrize("spec", SPECS, ids=lambda s: s.name)
+def test_shape_rules_match_eager_results(spec: OpSpec) -> None:
+    arrays = spec.sample(2, np.dtype("float64"))
+    _, _, tape = _watched_run(spec, arrays)
+    for rec in tape._records:
+        specs = [TensorSpec.from_tensor(t) for t in rec.inputs]
+        inferred = _flat(infer(rec.prim, specs, rec.attrs))
+        assert len(inferred) == len(rec.outputs), rec
+        for spec_out, actual in zip(inferred, rec.outputs):
+            assert spec_out.shape == actual.shape, (rec, spec_out, actual.shape)
+            assert spec_out.dtype == actual.dtype, (rec, spec_out, actual.dtype)
+
+
+def _scalar_loss(spec: OpSpec, weights: list):
+    def loss(*tensors):
+        outs = [o for o in _flat(spec.fn(*tensors)) if o.dtype.is_floating]
+        return (
+            tf.add_n([tf.reduce_sum(o * w) for o, w in zip(outs, weights)])
+            if len(outs) > 1
+            else tf.reduce_sum(outs[0] * weights[0])
+        )
+
+    return loss
+
+
+def _loss_weights(spec: OpSpec, arrays: list, rng: np.random.Generator) -> list:
+    outs = [o for o in _flat(spec.fn(*[tf.constant(a) for a in arrays])) if o.dtype.is_floating]
+    return [tf.constant(rng.normal(size=o.shape.as_list())) for o in outs]
+
+
+def _directional_fd(f, arrays: list, direction: list, eps: float) -> float:
+    plus = [a + eps * d for a, d in zip(arrays, direction)]
+    minus = [a - eps * d for a, d in zip(arrays, direction)]
+    return (
+        float(f(*[tf.constant(p) for p in plus])) - float(f(*[tf.constant(m) for m in minus]))
+    ) / (2 * eps)
+
+
+def _directions(spec: OpSpec, arrays: list, rng: np.random.Generator) -> list:
+    return [
+        rng.normal(size=a.shape) if spec.args[i].differentiable else np.zeros_like(a)
+        for i, a in enumerate(arrays)
+    ]
+
+
+@pytest.mark.parametrize("spec", GRAD_SPECS, ids=lambda s: s.name)
+def test_gradient_matches_finite_differences(spec: OpSpec) -> None:
+    rng = np.random.default_rng(3)
+    arrays = spec.sample(3, np.dtype("float64"))
+    loss = _scalar_loss(spec, _loss_weights(spec, arrays, rng))
+    tensors = [tf.constant(a) for a in arrays]
+    diff = [i for i, a in enumerate(spec.args) if a.differentiable]
+    with tf.GradientTape() as tape:
+        for i in diff:
+            tape.watch(tensors[i])
+        value = loss(*tensors)
+    grads = tape.gradient(value, [tensors[i] for i in diff], unconnected_gradients="zero")
+    direction = _directions(spec, arrays, rng)
+    analytic = sum(float(np.sum(g.numpy() * direction[i])) for g, i in zip(grads, diff))
+    numeric = _directional_fd(loss, arrays, direction, spec.eps)
+    np.testing.assert_allclose(analytic, numeric, rtol=spec.grad_rtol, atol=spec.grad_atol)
+
+
+@pytest.mark.parametrize("spec", GRAD2_SPECS, ids=lambda s: s.name)
+def test_second_order_gradient_matches_finite_differences(spec: OpSpec) -> None:
+    rng = np.random.default_rng(4)
+    arrays = spec.sample(4, np.dtype("float64"))
+    loss = _scalar_loss(spec, _loss_weights(spec, arrays, rng))
+    diff = [i for i, a in enumerate(spec.args) if a.differentiable]
+    u = _directions(spec, arrays, rng)
+
+    def directional_grad(*tensors):
+        with tf.GradientTape() as inner:
+            for i in diff:
+                inner.watch(tensors[i])
+            value = loss(*tensors)
+        grads = inner.gradient(value, [tensors[i] for i in diff], unconnected_gradients="zero")
+        return tf.add_n([tf.reduce_sum(g * u[i]) for g, i in zip(grads, diff)])
+
+    tensors = [tf.constant(a) for a in arrays]
+    with tf.GradientTape() as outer:
+        for i in diff:
+            outer.watch(tensors[i])
+        g_u = directional_grad(*tensors)
+    second = outer.gradient(g_u, [tensors[i] for i in diff], unconnected_gradients="zero")
+    v = _directions(spec, arrays, rng)
+    analytic = sum(float(np.sum(s.numpy() * v[i])) for s, i in zip(second, diff))
+    numeric = _directional_fd(directional_grad, arrays, v, 1e-5)
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-3, atol=1e-5)
+
+
+def test_every_differentiable_primitive_is_in_the_table() -> None:
+    seen: set[str] = set()
+    for spec in GRAD_SPECS:
+        _, _, tape = _watched_run(spec, spec.sample(5, np.dtype("float64")))
+        seen.update(rec.prim.name for rec in tape._records)
+    missing = set(GRADIENTS) - seen - COVERED_ELSEWHERE
+    assert not missing, f"differentiable primitives with no op-spec entry: {sorted(missing)}"
