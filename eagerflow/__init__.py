@@ -46,6 +46,7 @@ from eagerflow.core.gradient_registry import RegisterGradient, no_gradient, NotD
 from eagerflow.core import errors, nest
 from eagerflow.device_scope import device
 from eagerflow.name_scope import name_scope
+from eagerflow.module import Module
 
 newaxis = None
 
