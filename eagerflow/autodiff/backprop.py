@@ -52,8 +52,10 @@ def backward(records: list, seeds: dict, source_ids: set) -> dict:
         out_grads = [grads.get(id(o)) for o in rec.outputs]
         if all(g is None for g in out_grads):
             continue
-        if not any(id(t) in live for t in rec.inputs):
+        needed = [id(t) in live for t in rec.inputs]
+        if not any(needed):
             continue
+        rec.skip_input_indices = tuple(i for i, n in enumerate(needed) if not n)
         name = rec.prim.name
         grad_fn = GRADIENTS.get(name)
         if grad_fn is None:

@@ -15,8 +15,17 @@ from eagerflow.core.tensor_shape import TensorShape
 _INT32 = np.iinfo(np.int32)
 
 
+_SCALAR_DTYPES = {float: np.float32, bool: np.bool_}
+
+
 def _python_to_array(value: Any) -> np.ndarray:
     """Python scalars and lists: floats become float32 and ints int32, as in TensorFlow."""
+    kind = type(value)
+    if kind in _SCALAR_DTYPES:
+        return np.array(value, dtype=_SCALAR_DTYPES[kind])
+    if kind is int:
+        small = _INT32.min <= value <= _INT32.max
+        return np.array(value, dtype=np.int32 if small else np.int64)
     arr = np.asarray(value)
     kind = arr.dtype.kind
     if kind == "f" and arr.dtype == np.float64:

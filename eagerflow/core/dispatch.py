@@ -66,13 +66,16 @@ NO_GRADIENT: set[str] = set()
 class OpRecord:
     """One executed primitive, as seen by gradient functions (`op.inputs`, `op.get_attr`)."""
 
-    __slots__ = ("prim", "inputs", "outputs", "attrs")
+    __slots__ = ("prim", "inputs", "outputs", "attrs", "skip_input_indices")
 
     def __init__(self, prim: Primitive, inputs: tuple, outputs: tuple, attrs: dict) -> None:
         self.prim = prim
         self.inputs = inputs
         self.outputs = outputs
         self.attrs = attrs
+        # Set by the backward sweep, as in TF eager: inputs whose gradient nobody needs, so a
+        # gradient function may return None for them without computing anything.
+        self.skip_input_indices: tuple = ()
 
     @property
     def type(self) -> str:

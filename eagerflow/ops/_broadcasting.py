@@ -8,8 +8,17 @@ from typing import Any
 def unbroadcast(grad: Any, shape: Any) -> Any:
     """Sums `grad` over the axes that broadcasting added or stretched to reach `shape`.
 
-    Written with public ops, so it is differentiable and traceable.
+    `shape` is a TensorShape/list, or the input tensor itself (cheaper: concrete tensors are
+    compared by their raw array shapes). Written with public ops, so it is differentiable and
+    traceable.
     """
+    value = getattr(shape, "_value", None)
+    if value is not None:
+        if grad._value is not None and grad._value.shape == value.shape:
+            return grad  # the common case: no broadcasting happened
+        shape = value.shape
+    elif hasattr(shape, "shape") and not isinstance(shape, (list, tuple)):
+        shape = shape.shape
     from eagerflow.ops.array_ops import reshape  # noqa: PLC0415  (math_ops <-> array_ops)
     from eagerflow.ops.reduction_ops import reduce_sum  # noqa: PLC0415
 
