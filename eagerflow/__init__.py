@@ -94,7 +94,31 @@ from eagerflow.ops.array_ops import (
     broadcast_to,
     stack,
     unstack,
+    transpose,
+    expand_dims,
+    squeeze,
+    tile,
+    reverse,
+    shape,
+    shape_n,
+    size,
+    rank,
 )
+from eagerflow.ops.slicing_ops import slice, strided_slice, pad
+from eagerflow.ops.join_ops import concat, split
+from eagerflow.ops.gather_ops import (
+    gather,
+    gather_nd,
+    scatter_nd,
+    tensor_scatter_nd_update,
+    tensor_scatter_nd_add,
+    tensor_scatter_nd_sub,
+    boolean_mask,
+    where,
+    one_hot,
+)
+from eagerflow.ops.sequence_ops import fill, range, linspace
+from eagerflow.ops.sort_ops import sort, argsort, unique, unique_with_counts
 
 # -- namespaces -----------------------------------------------------------------------------
 from eagerflow import math, linalg, config, test, compat, contrib

@@ -1,0 +1,439 @@
+"""Slicing: `tf.slice`, `tf.strided_slice`, `Tensor.__getitem__` and `tf.pad`.
+
+Every basic index (ints, slices with steps, `...`, `tf.newaxis`) is first resolved against the
+static shape into a canonical index: one entry per output-producing step, `("new",)`,
+`("index", i)` or `("slice", start, stop, step)` with non-negative, in-range bounds. The
+`StridedSlice` kernel applies it; `StridedSliceGrad` writes a gradient back into zeros, and
+each is the other's gradient (so slicing is differentiable to any order).
+"""
+
+from __future__ import annotations
+
+import builtins
+from typing import Any
+
+import numpy as np
+
+from eagerflow.core import errors
+from eagerflow.core.convert import convert_to_tensor
+from eagerflow.core.dispatch import Primitive, execute
+from eagerflow.core.gradient_registry import RegisterGradient
+from eagerflow.core.tensor import Tensor, override_operator
+from eagerflow.core.tensor_spec import TensorSpec
+
+
+# -- canonical indices ----------------------------------------------------------------------
+def _as_int(value: Any, what: str) -> int:
+    if isinstance(value, Tensor) or hasattr(value, "_as_tensor"):
+        value = convert_to_tensor(value).numpy()
+    if isinstance(value, (bool, np.bool_)):
+        raise TypeError(f"{what}: booleans are not valid indices, got {value!r}")
+    try:
+        return int(value.__index__())
+    except (AttributeError, TypeError):
+        raise TypeError(
+            f"{what}: only integers, slices (`:`), ellipsis (`...`), tf.newaxis (`None`) and "
+            f"scalar integer tensors are valid indices, got {value!r}"
+        ) from None
+
+
+def _resolve_slice(s: builtins.slice, dim: int) -> tuple:
+    step = 1 if s.step is None else _as_int(s.step, "StridedSlice")
+    if step == 0:
+        raise ValueError("StridedSlice: slice step cannot be zero")
+    start = None if s.start is None else _as_int(s.start, "StridedSlice")
+    stop = None if s.stop is None else _as_int(s.stop, "StridedSlice")
+    return ("slice",) + builtins.slice(start, stop, step).indices(dim)
+
+
+def canonical_index(key: tuple, dims: list, op: str = "StridedSlice") -> tuple:
+    """Resolves a tuple of basic indices against `dims` into the canonical form above."""
+    if sum(k is Ellipsis for k in key) > 1:
+        raise ValueError(f"{op}: an index can only have a single ellipsis ('...'), got {key}")
+    consumed = sum(1 for k in key if k is not None and k is not Ellipsis)
+    if consumed > len(dims):
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"{op}: too many indices for a tensor of shape {tuple(dims)}: the index uses "
+            f"{consumed} dimensions but the tensor has {len(dims)}",
+        )
+    out: list = []
+    d = 0
+    for k in key:
+        if k is Ellipsis:
+            for _ in range(len(dims) - consumed):
+                out.append(("slice", 0, dims[d], 1))
+                d += 1
+        elif k is None:
+            out.append(("new",))
+        elif isinstance(k, builtins.slice):
+            out.append(_resolve_slice(k, dims[d]))
+            d += 1
+        else:
+            i = _as_int(k, op)
+            if not -dims[d] <= i < dims[d]:
+                raise errors.InvalidArgumentError(
+                    None,
+                    None,
+                    f"{op}: slice index {i} of dimension {d} out of bounds (the tensor has "
+                    f"shape {tuple(dims)})",
+                )
+            out.append(("index", i % dims[d]))
+            d += 1
+    return tuple(out)
+
+
+def _numpy_index(index: tuple) -> tuple:
+    parts: list = []
+    for e in index:
+        if e[0] == "new":
+            parts.append(None)
+        elif e[0] == "index":
+            parts.append(e[1])
+        else:
+            _, start, stop, step = e
+            # `slice.indices` reports "through index 0" going backwards as stop=-1.
+            parts.append(builtins.slice(start, None if stop < 0 else stop, step))
+    return tuple(parts)
+
+
+def _sliced_dims(dims: list, index: tuple) -> list:
+    out: list = []
+    d = 0
+    for e in index:
+        if e[0] == "new":
+            out.append(1)
+            continue
+        if e[0] == "slice":
+            out.append(None if dims[d] is None else len(range(e[1], e[2], e[3])))
+        d += 1
+    return out + list(dims[d:])
+
+
+# -- StridedSlice and its gradient ----------------------------------------------------------
+def _strided_slice_kernel(xp: Any, x: Any, index: tuple) -> Any:
+    return x[_numpy_index(index)]
+
+
+def _strided_slice_rule(x: TensorSpec, index: tuple) -> TensorSpec:
+    return TensorSpec(_sliced_dims(x.shape.as_list(), index), x.dtype)
+
+
+def _strided_slice_grad_kernel(xp: Any, dy: Any, shape: tuple, index: tuple) -> Any:
+    out = xp.zeros(shape, dtype=dy.dtype)
+    out[_numpy_index(index)] = dy
+    return out
+
+
+def _strided_slice_grad_rule(dy: TensorSpec, shape: tuple, index: tuple) -> TensorSpec:
+    return TensorSpec(list(shape), dy.dtype)
+
+
+STRIDED_SLICE = Primitive("StridedSlice", _strided_slice_kernel, _strided_slice_rule)
+STRIDED_SLICE_GRAD = Primitive(
+    "StridedSliceGrad", _strided_slice_grad_kernel, _strided_slice_grad_rule
+)
+
+
+def apply_index(x: Tensor, index: tuple) -> Tensor:
+    """Runs `StridedSlice` with a canonical index (for ops built on slicing)."""
+    return execute(STRIDED_SLICE, (x,), {"index": index})
+
+
+def unslice(dy: Tensor, shape: Any, index: tuple) -> Tensor:
+    """The adjoint of `apply_index`: `dy` written into zeros of `shape` at `index`."""
+    return execute(STRIDED_SLICE_GRAD, (dy,), {"shape": tuple(shape), "index": index})
+
+
+@RegisterGradient("StridedSlice")
+def _strided_slice_grad(op: Any, grad: Tensor) -> Tensor:
+    return unslice(grad, op.inputs[0].shape.as_list(), op.get_attr("index"))
+
+
+@RegisterGradient("StridedSliceGrad")
+def _strided_slice_grad_grad(op: Any, grad: Tensor) -> Tensor:
+    return apply_index(grad, op.get_attr("index"))
+
+
+def _int_list(values: Any, what: str) -> list:
+    if isinstance(values, Tensor) or hasattr(values, "_as_tensor"):
+        values = convert_to_tensor(values).numpy()
+    return [_as_int(v, what) for v in np.asarray(values).reshape(-1)]
+
+
+def slice(input_: Any, begin: Any, size: Any, name: Any = None) -> Tensor:  # noqa: A001
+    """Extracts a slice of `size` elements starting at `begin` (a size of -1 means "to the end").
+
+    Example:
+        >>> tf.slice(tf.constant([[1, 2, 3], [4, 5, 6]]), [0, 1], [2, -1]).numpy()
+        array([[2, 3],
+               [5, 6]], dtype=int32)
+    """
+    x = convert_to_tensor(input_)
+    dims = x.shape.as_list()
+    begin, size = _int_list(begin, "Slice"), _int_list(size, "Slice")
+    if len(begin) != len(dims) or len(size) != len(dims):
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"Slice: `begin` {begin} and `size` {size} must both have one entry per dimension "
+            f"of the input (shape {tuple(dims)})",
+        )
+    index = []
+    for d, (b, s, n) in enumerate(zip(begin, size, dims)):
+        end = n if s == -1 else b + s
+        if b < 0 or s < -1 or end > n:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"Slice: expected begin[{d}] in [0, {n}] and size[{d}] in [-1, {n - b}] for "
+                f"input shape {tuple(dims)}, got begin {begin} and size {size}",
+            )
+        index.append(("slice", b, end, 1))
+    return apply_index(x, tuple(index))
+
+
+def _bit(mask: int, i: int) -> bool:
+    return bool((mask >> i) & 1)
+
+
+def strided_slice(
+    input_: Any,
+    begin: Any,
+    end: Any,
+    strides: Any = None,
+    begin_mask: int = 0,
+    end_mask: int = 0,
+    ellipsis_mask: int = 0,
+    new_axis_mask: int = 0,
+    shrink_axis_mask: int = 0,
+    var: Any = None,
+    name: Any = None,
+) -> Tensor:
+    """Strided slice with TensorFlow's masks; `t[1:, ::2]` is sugar for this op.
+
+    Bit `i` of each mask applies to entry `i` of `begin`/`end`/`strides`: `begin_mask` and
+    `end_mask` ignore the bound, `ellipsis_mask` makes the entry `...`, `new_axis_mask` makes
+    it `tf.newaxis`, `shrink_axis_mask` takes the single element at `begin[i]`.
+
+    Example:
+        >>> tf.strided_slice(tf.range(10), [1], [8], [3]).numpy()
+        array([1, 4, 7], dtype=int32)
+    """
+    begin, end = _int_list(begin, "StridedSlice"), _int_list(end, "StridedSlice")
+    strides = [1] * len(begin) if strides is None else _int_list(strides, "StridedSlice")
+    if not len(begin) == len(end) == len(strides):
+        raise ValueError(
+            f"StridedSlice: begin, end and strides must have the same length, got {begin}, "
+            f"{end} and {strides}"
+        )
+    key: list = []
+    for i, (b, e, s) in enumerate(zip(begin, end, strides)):
+        if _bit(ellipsis_mask, i):
+            key.append(Ellipsis)
+        elif _bit(new_axis_mask, i):
+            key.append(None)
+        elif _bit(shrink_axis_mask, i):
+            key.append(b)
+        else:
+            key.append(
+                builtins.slice(
+                    None if _bit(begin_mask, i) else b, None if _bit(end_mask, i) else e, s
+                )
+            )
+    return _basic_getitem(convert_to_tensor(input_), tuple(key))
+
+
+def _basic_getitem(x: Tensor, key: tuple) -> Tensor:
+    index = canonical_index(key, x.shape.as_list())
+    if all(e[0] == "slice" and e[1:] == (0, n, 1) for e, n in zip(index, x.shape.as_list())):
+        return x
+    return apply_index(x, index)
+
+
+# -- Tensor.__getitem__ ---------------------------------------------------------------------
+def _is_advanced(k: Any) -> bool:
+    if isinstance(k, (list, np.ndarray)):
+        return True
+    if isinstance(k, Tensor) or hasattr(k, "_as_tensor"):
+        t = convert_to_tensor(k)
+        return t.ndim > 0 or t.dtype.is_bool
+    return False
+
+
+def _output_axis(key: list, position: int, rank: int) -> int:
+    """Where dimension-consuming entry `key[position]` lands in the basic-sliced output."""
+    consumed = sum(1 for k in key if k is not None and k is not Ellipsis)
+    axis = 0
+    for k in key[:position]:
+        if k is Ellipsis:
+            axis += rank - consumed
+        elif k is None or isinstance(k, builtins.slice):
+            axis += 1
+    return axis
+
+
+def getitem(tensor: Any, key: Any) -> Tensor:
+    """`tensor[key]` with NumPy's basic indexing, plus one integer-list or boolean-mask index.
+
+    Example:
+        >>> t = tf.constant([[1, 2, 3], [4, 5, 6]])
+        >>> t[1, ::-1].numpy()
+        array([6, 5, 4], dtype=int32)
+        >>> t[:, tf.newaxis, 0].numpy()
+        array([[1],
+               [4]], dtype=int32)
+    """
+    x = convert_to_tensor(tensor)
+    key = list(key) if isinstance(key, tuple) else [key]
+    advanced = [i for i, k in enumerate(key) if _is_advanced(k)]
+    if not advanced:
+        return _basic_getitem(x, tuple(key))
+    if len(advanced) > 1:
+        raise TypeError(
+            f"Tensor.__getitem__: at most one list, array or tensor index is supported, got "
+            f"{len(advanced)} in {tuple(key)!r}"
+        )
+    position = advanced[0]
+    indices = convert_to_tensor(key[position])
+    width = indices.ndim if indices.dtype.is_bool else 1
+    key[position : position + 1] = [builtins.slice(None)] * width
+    sliced = _basic_getitem(x, tuple(key))
+    axis = _output_axis(key, position, x.ndim)
+    if indices.dtype.is_bool:
+        from eagerflow.ops.gather_ops import boolean_mask  # noqa: PLC0415
+
+        return boolean_mask(sliced, indices, axis=axis)
+    from eagerflow.ops.gather_ops import gather  # noqa: PLC0415
+
+    if not indices.dtype.is_integer:
+        raise TypeError(
+            f"Tensor.__getitem__: index tensors must be integer or bool, got {indices.dtype.name}"
+        )
+    n = sliced.shape[axis]
+    values = indices.numpy()
+    if values.size and (values.min() < -n or values.max() >= n):
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"GatherV2: index {values.tolist()} out of bounds for dimension {axis} of size {n}",
+        )
+    if values.size and values.min() < 0:
+        indices = convert_to_tensor(np.where(values < 0, values + n, values))
+    return gather(sliced, indices, axis=axis)
+
+
+override_operator("__getitem__", getitem)
+
+
+# -- pad ------------------------------------------------------------------------------------
+def _padded_rule(x: TensorSpec, paddings: tuple, **attrs: Any) -> TensorSpec:
+    dims = [None if n is None else n + b + a for n, (b, a) in zip(x.shape.as_list(), paddings)]
+    return TensorSpec(dims, x.dtype)
+
+
+def _pad_kernel(xp: Any, x: Any, paddings: tuple, constant_values: Any) -> Any:
+    return xp.pad(x, paddings, mode="constant", constant_values=constant_values)
+
+
+def _mirror_pad_kernel(xp: Any, x: Any, paddings: tuple, mode: str) -> Any:
+    return xp.pad(x, paddings, mode="reflect" if mode == "REFLECT" else "symmetric")
+
+
+def _mirror_pad_grad_kernel(xp: Any, g: Any, paddings: tuple, mode: str) -> Any:
+    shift = 1 if mode == "REFLECT" else 0
+    for axis, (before, after) in enumerate(paddings):
+        if before == 0 and after == 0:
+            continue
+        g = xp.moveaxis(g, axis, 0)
+        n = g.shape[0] - before - after
+        center = g[before : before + n].copy()
+        if before:
+            center[shift : shift + before] += g[:before][::-1]
+        if after:
+            center[n - shift - after : n - shift] += g[before + n :][::-1]
+        g = xp.moveaxis(center, 0, axis)
+    return g
+
+
+def _mirror_pad_grad_rule(g: TensorSpec, paddings: tuple, mode: str) -> TensorSpec:
+    dims = [None if n is None else n - b - a for n, (b, a) in zip(g.shape.as_list(), paddings)]
+    return TensorSpec(dims, g.dtype)
+
+
+PAD = Primitive("PadV2", _pad_kernel, _padded_rule)
+MIRROR_PAD = Primitive("MirrorPad", _mirror_pad_kernel, _padded_rule)
+MIRROR_PAD_GRAD = Primitive("MirrorPadGrad", _mirror_pad_grad_kernel, _mirror_pad_grad_rule)
+
+
+@RegisterGradient("PadV2")
+def _pad_grad(op: Any, grad: Tensor) -> Tensor:
+    dims = op.inputs[0].shape.as_list()
+    index = tuple(("slice", b, b + n, 1) for n, (b, _) in zip(dims, op.get_attr("paddings")))
+    return apply_index(grad, index)
+
+
+@RegisterGradient("MirrorPad")
+def _mirror_pad_grad(op: Any, grad: Tensor) -> Tensor:
+    attrs = {"paddings": op.get_attr("paddings"), "mode": op.get_attr("mode")}
+    return execute(MIRROR_PAD_GRAD, (grad,), attrs)
+
+
+@RegisterGradient("MirrorPadGrad")
+def _mirror_pad_grad_grad(op: Any, grad: Tensor) -> Tensor:
+    attrs = {"paddings": op.get_attr("paddings"), "mode": op.get_attr("mode")}
+    return execute(MIRROR_PAD, (grad,), attrs)
+
+
+def _paddings(paddings: Any, x: Tensor) -> tuple:
+    flat = _int_list(paddings, "Pad")
+    if len(flat) != 2 * x.ndim:
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"Pad: paddings must have shape [{x.ndim}, 2] for an input of shape {x.shape}, got "
+            f"{np.asarray(paddings).tolist() if not isinstance(paddings, Tensor) else paddings}",
+        )
+    pairs = tuple((flat[2 * i], flat[2 * i + 1]) for i in range(x.ndim))
+    if any(b < 0 or a < 0 for b, a in pairs):
+        raise errors.InvalidArgumentError(
+            None, None, f"Pad: paddings must be non-negative, got {[list(p) for p in pairs]}"
+        )
+    return pairs
+
+
+def pad(
+    tensor: Any, paddings: Any, mode: str = "CONSTANT", constant_values: Any = 0, name: Any = None
+) -> Tensor:
+    """Pads `tensor`: `paddings[d] = [before, after]` for each dimension `d`.
+
+    `mode` is "CONSTANT" (fill with `constant_values`), "REFLECT" (mirror without the edge)
+    or "SYMMETRIC" (mirror including the edge), case-insensitive.
+
+    Example:
+        >>> tf.pad(tf.constant([1, 2, 3]), [[1, 2]], "REFLECT").numpy()
+        array([2, 1, 2, 3, 2, 1], dtype=int32)
+    """
+    x = convert_to_tensor(tensor)
+    pairs = _paddings(paddings, x)
+    mode = str(mode).upper()
+    if mode == "CONSTANT":
+        value = constant_values
+        if isinstance(value, Tensor) or hasattr(value, "_as_tensor"):
+            value = convert_to_tensor(value).numpy()
+        value = np.asarray(value, dtype=x.dtype.as_numpy_dtype).item()
+        return execute(PAD, (x,), {"paddings": pairs, "constant_values": value})
+    if mode not in ("REFLECT", "SYMMETRIC"):
+        raise ValueError(f"pad: mode must be CONSTANT, REFLECT or SYMMETRIC, got {mode!r}")
+    limit = 0 if mode == "REFLECT" else 1
+    for d, ((b, a), n) in enumerate(zip(pairs, x.shape.as_list())):
+        if b > n - 1 + limit or a > n - 1 + limit:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"MirrorPad: paddings must be no greater than the dimension size"
+                f"{' minus 1' if mode == 'REFLECT' else ''} in {mode} mode: got {[b, a]} for "
+                f"dimension {d} of size {n}",
+            )
+    return execute(MIRROR_PAD, (x,), {"paddings": pairs, "mode": mode})
