@@ -12,25 +12,49 @@ from typing import Any
 from eagerflow.core.dispatch import GRADIENTS, NO_GRADIENT
 
 
-def _differentiable(t: Any) -> bool:
-    return t.dtype.is_differentiable
-
-
 def _reachable_from(records: list, source_ids: set) -> set:
-    """Ids of every tensor that depends on a source (the only ones worth a gradient)."""
+    """Ids of the differentiable tensors that depend on a source: the only ones that get a
+    gradient (integer and boolean tensors never do, as in TensorFlow)."""
     live = set(source_ids)
     for rec in records:
         for t in rec.inputs:
             if id(t) in live:
-                live.update(id(o) for o in rec.outputs)
+                live.update(id(o) for o in rec.outputs if o.dtype.is_differentiable)
                 break
     return live
 
 
-def _as_list(grads: Any, n: int) -> list:
-    if n == 1 and not isinstance(grads, (list, tuple)):
-        return [grads]
-    return list(grads)
+def _output_grads(rec: Any, grads: dict) -> list | None:
+    """The output gradients of `rec`, or None when no output has one."""
+    outputs = rec.outputs
+    if len(outputs) == 1:
+        g = grads.get(id(outputs[0]))
+        return None if g is None else [g]
+    found = [grads.get(id(o)) for o in outputs]
+    if all(g is None for g in found):
+        return None
+    from eagerflow.ops.array_ops import zeros_like  # noqa: PLC0415  (ops import core only)
+
+    return [zeros_like(o) if g is None else g for o, g in zip(outputs, found)]
+
+
+def _call_gradient(rec: Any, out_grads: list) -> list | None:
+    name = rec.prim.name
+    grad_fn = GRADIENTS.get(name)
+    if grad_fn is None:
+        if name in NO_GRADIENT:
+            return None
+        raise LookupError(f"No gradient defined for operation '{name}' (op type: {name}).")
+    in_grads = grad_fn(rec, *out_grads)
+    n = len(rec.inputs)
+    if n == 1 and not isinstance(in_grads, (list, tuple)):
+        return [in_grads]
+    if len(in_grads) != n:
+        raise ValueError(
+            f"Gradient function for '{name}' returned {len(in_grads)} gradients but the op "
+            f"has {n} inputs."
+        )
+    return in_grads
 
 
 def backward(records: list, seeds: dict, source_ids: set) -> dict:
@@ -43,35 +67,26 @@ def backward(records: list, seeds: dict, source_ids: set) -> dict:
     Returns:
         id(tensor) -> accumulated gradient Tensor.
     """
-    from eagerflow.ops.array_ops import zeros_like  # noqa: PLC0415  (ops import core only)
-    from eagerflow.ops.math_ops import add  # noqa: PLC0415
+    from eagerflow.ops.math_ops import add  # noqa: PLC0415  (ops import core only)
 
     live = _reachable_from(records, source_ids)
     grads = dict(seeds)
     for rec in reversed(records):
-        out_grads = [grads.get(id(o)) for o in rec.outputs]
-        if all(g is None for g in out_grads):
+        out_grads = _output_grads(rec, grads)
+        if out_grads is None:
             continue
-        needed = [id(t) in live for t in rec.inputs]
-        if not any(needed):
+        inputs = rec.inputs
+        needed = [id(t) in live for t in inputs]
+        if True not in needed:
             continue
-        rec.skip_input_indices = tuple(i for i, n in enumerate(needed) if not n)
-        name = rec.prim.name
-        grad_fn = GRADIENTS.get(name)
-        if grad_fn is None:
-            if name in NO_GRADIENT:
-                continue
-            raise LookupError(f"No gradient defined for operation '{name}' (op type: {name}).")
-        if len(out_grads) > 1:
-            out_grads = [zeros_like(o) if g is None else g for o, g in zip(rec.outputs, out_grads)]
-        in_grads = _as_list(grad_fn(rec, *out_grads), len(rec.inputs))
-        if len(in_grads) != len(rec.inputs):
-            raise ValueError(
-                f"Gradient function for '{name}' returned {len(in_grads)} gradients but the op "
-                f"has {len(rec.inputs)} inputs."
-            )
-        for t, g in zip(rec.inputs, in_grads):
-            if g is None or id(t) not in live or not _differentiable(t):
+        rec.skip_input_indices = () if False not in needed else tuple(
+            i for i, n in enumerate(needed) if not n
+        )
+        in_grads = _call_gradient(rec, out_grads)
+        if in_grads is None:
+            continue
+        for t, g, n in zip(inputs, in_grads, needed):
+            if g is None or not n:
                 continue
             key = id(t)
             previous = grads.get(key)

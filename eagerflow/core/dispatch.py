@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from eagerflow.core import backend
-from eagerflow.core.context import state
+from eagerflow.core.context import _STATE, state
 from eagerflow.core.tensor import Tensor, wrap
 
 _ndarray = np.ndarray
@@ -133,33 +133,42 @@ def run_kernel(prim: Primitive, arrays: list, attrs: dict) -> Any:
 
 def execute(prim: Primitive, inputs: tuple, attrs: dict = _EMPTY) -> Any:
     """Runs `prim` on Tensors: eagerly, recording on active tapes, or tracing into a graph."""
-    s = state()
+    s = _STATE
     if s.graph is not None:
         return s.graph.add_op(prim, inputs, attrs)
-    arrays = [t._value for t in inputs]
-    if s.device is None and _all_host(arrays):
-        # Hot path, kept inline: host arrays and no device scope.
+    # Hot path, kept inline: host arrays and no device scope (checked without a helper call
+    # for the common arities; this line runs for every op).
+    if len(inputs) == 2:
+        a, b = inputs[0]._value, inputs[1]._value
+        host = type(a) is _ndarray and type(b) is _ndarray
+        arrays = (a, b)
+    elif len(inputs) == 1:
+        a = inputs[0]._value
+        host = type(a) is _ndarray
+        arrays = (a,)
+    else:
+        arrays = [t._value for t in inputs]
+        host = _all_host(arrays)
+    if host and s.device is None:
         out = prim.kernel(np, *arrays, **attrs) if attrs else prim.kernel(np, *arrays)
-        if prim.num_outputs == 1 and type(out) is not _ndarray:
-            out = np.asarray(out)
-        elif prim.num_outputs != 1:
+        if prim.num_outputs == 1:
+            if type(out) is not _ndarray:
+                out = np.asarray(out)
+        else:
             out = tuple(o if type(o) is _ndarray else np.asarray(o) for o in out)
     else:
-        out = run_kernel(prim, arrays, attrs)
+        out = run_kernel(prim, list(arrays), attrs)
     if prim.num_outputs == 1:
         result = wrap(out)
         if s.tapes:
-            _record(s.tapes, prim, inputs, (result,), attrs)
+            for tape in s.tapes:
+                tape.record_operation(prim, inputs, (result,), attrs)
         return result
     outputs = tuple(wrap(o) for o in out)
     if s.tapes:
-        _record(s.tapes, prim, inputs, outputs, attrs)
+        for tape in s.tapes:
+            tape.record_operation(prim, inputs, outputs, attrs)
     return outputs
-
-
-def _record(tapes: tuple, prim: Primitive, inputs: tuple, outputs: tuple, attrs: dict) -> None:
-    for tape in tapes:
-        tape.record_operation(prim, inputs, outputs, attrs)
 
 
 def infer(prim: Primitive, specs: list, attrs: dict) -> Any:
