@@ -1,0 +1,109 @@
+"""`Dataset.cache`: elements kept after the first complete pass, in memory or in a file.
+
+A pass that is abandoned part way caches nothing. The file cache is `<filename>.index` (JSON:
+element count and component dtypes) next to `<filename>.data`, a sequence of `.npy` records
+written without pickle; both appear atomically (temporary files, then rename) when the first
+pass completes, and later iterations, also in later runs, read them instead of the input.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+from collections.abc import Iterator
+
+import numpy as np
+
+from eagerflow.data import _structure
+from eagerflow.data._stage import Stage, close_iterator
+
+
+def _encode(a: np.ndarray) -> np.ndarray:
+    if a.dtype.kind == "O":  # strings: bytes objects, stored as fixed-width bytes
+        return np.array(a.tolist(), dtype=np.bytes_).reshape(a.shape)
+    return a
+
+
+def _decode(a: np.ndarray, is_string: bool) -> np.ndarray:
+    if not is_string:
+        return a
+    out = np.empty(a.shape, dtype=object)
+    out.ravel()[:] = a.ravel().tolist() if a.size else []
+    return out
+
+
+class CacheStage(Stage):
+    name = "CacheDataset"
+    passes_elements = True
+
+    def __init__(self, input_stage: Stage, filename: str) -> None:
+        super().__init__(input_stage)
+        self.filename = filename
+        self._elements: list | None = None
+        self._lock = threading.Lock()
+
+    def iterate(self) -> Iterator:
+        if not self.filename:
+            if self._elements is not None:
+                return iter(self._elements)
+            return self._recording_to_memory()
+        if os.path.exists(self.filename + ".index"):
+            return self._read_file()
+        return self._recording_to_file()
+
+    def _recording_to_memory(self) -> Iterator:
+        elements = []
+        source = self.input.iterate()
+        try:
+            for element in source:
+                elements.append(element)
+                yield element
+        finally:
+            close_iterator(source)
+        with self._lock:
+            if self._elements is None:
+                self._elements = elements
+
+    def _recording_to_file(self) -> Iterator:
+        data_tmp = f"{self.filename}.data.tmp-{os.getpid()}-{threading.get_ident()}"
+        count = 0
+        strings: list[bool] | None = None
+        complete = False
+        source = self.input.iterate()
+        try:
+            with open(data_tmp, "wb") as f:
+                for element in source:
+                    flat = _structure.flatten(element)
+                    if strings is None:
+                        strings = [a.dtype.kind == "O" for a in flat]
+                    for a in flat:
+                        np.lib.format.write_array(f, _encode(a), allow_pickle=False)
+                    count += 1
+                    yield element
+            complete = True
+        finally:
+            close_iterator(source)
+            if complete:
+                os.replace(data_tmp, self.filename + ".data")
+                index_tmp = data_tmp + ".index"
+                with open(index_tmp, "w") as f:
+                    json.dump({"count": count, "strings": strings or []}, f)
+                os.replace(index_tmp, self.filename + ".index")
+            elif os.path.exists(data_tmp):
+                os.remove(data_tmp)
+
+    def _read_file(self) -> Iterator:
+        with open(self.filename + ".index") as f:
+            index = json.load(f)
+        template = self.input.element_spec
+        strings = index["strings"]
+        with open(self.filename + ".data", "rb") as f:
+            for _ in range(index["count"]):
+                flat = [
+                    _decode(np.lib.format.read_array(f, allow_pickle=False), s) for s in strings
+                ]
+                yield _structure.pack_as(template, flat)
+
+    def cardinality(self) -> int:
+        return self.input.cardinality()
