@@ -122,6 +122,7 @@ from eagerflow.ops.sort_ops import sort, argsort, unique, unique_with_counts
 
 # -- namespaces -----------------------------------------------------------------------------
 from eagerflow import math, linalg, config, test, compat, contrib
+from eagerflow import data
 
 # -- TF1-era names the guide uses -------------------------------------------------------------
 from eagerflow.compat.v1 import enable_eager_execution
