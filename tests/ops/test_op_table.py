@@ -124,8 +124,9 @@ def _loss_weights(spec: OpSpec, arrays: list, rng: np.random.Generator) -> list:
 
 
 def _directional_fd(f, arrays: list, direction: list, eps: float) -> float:
-    plus = [a + eps * d for a, d in zip(arrays, direction)]
-    minus = [a - eps * d for a, d in zip(arrays, direction)]
+    # Only differentiable inputs move; integer inputs (labels, indices) keep their dtype.
+    plus = [a if d is None else a + eps * d for a, d in zip(arrays, direction)]
+    minus = [a if d is None else a - eps * d for a, d in zip(arrays, direction)]
     return (
         float(f(*[tf.constant(p) for p in plus])) - float(f(*[tf.constant(m) for m in minus]))
     ) / (2 * eps)
@@ -133,7 +134,7 @@ def _directional_fd(f, arrays: list, direction: list, eps: float) -> float:
 
 def _directions(spec: OpSpec, arrays: list, rng: np.random.Generator) -> list:
     return [
-        rng.normal(size=a.shape) if spec.args[i].differentiable else np.zeros_like(a)
+        rng.normal(size=a.shape) if spec.args[i].differentiable else None
         for i, a in enumerate(arrays)
     ]
 
