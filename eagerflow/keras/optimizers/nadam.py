@@ -1,0 +1,118 @@
+"""`tf.keras.optimizers.Nadam`: Adam with Nesterov momentum."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eagerflow.core.dispatch import Primitive, execute_update
+from eagerflow.core.gradient_registry import no_gradient
+from eagerflow.keras.optimizers import _update_primitives as prims
+from eagerflow.keras.optimizers._update_primitives import scalar_as, update_spec
+from eagerflow.keras.optimizers.base_optimizer import Optimizer
+
+_DECAY = 0.96  # Keras's momentum-schedule decay
+
+
+def _u_product(xp: Any, u_product: Any, step: Any, *, beta_1: float) -> Any:
+    u_t = beta_1 * (1.0 - 0.5 * _DECAY ** (step + 1))
+    return u_product * scalar_as(u_t, u_product)
+
+
+def _nadam(
+    xp: Any,
+    var: Any,
+    m: Any,
+    v: Any,
+    g: Any,
+    u_product: Any,
+    lr: Any,
+    step: Any,
+    *,
+    beta_1: float,
+    beta_2: float,
+    epsilon: float,
+) -> Any:
+    t = step + 1
+    u_t = beta_1 * (1.0 - 0.5 * _DECAY**t)
+    u_t_1 = beta_1 * (1.0 - 0.5 * _DECAY ** (t + 1))
+    u_product_t_1 = u_product * u_t_1
+    # m_hat = u_{t+1} m / (1 - prod_{t+1}) + (1 - u_t) g / (1 - prod_t)
+    m_hat = xp.asarray(m * scalar_as(u_t_1 / (1.0 - u_product_t_1), var))
+    m_hat += g * scalar_as((1.0 - u_t) / (1.0 - u_product), var)
+    denom = xp.asarray(v * scalar_as(1.0 / (1.0 - beta_2**t), var))
+    xp.sqrt(denom, out=denom)
+    denom += epsilon
+    xp.divide(m_hat, denom, out=m_hat)
+    m_hat *= -scalar_as(lr, var)
+    m_hat += var
+    return m_hat
+
+
+NADAM_MOMENTUM_CACHE = Primitive("NadamMomentumCache", _u_product, update_spec)
+NADAM = Primitive("ResourceApplyNadam", _nadam, update_spec)
+for _prim in (NADAM_MOMENTUM_CACHE, NADAM):
+    no_gradient(_prim.name)
+
+
+class Nadam(Optimizer):
+    """Nadam: Adam whose first-moment step looks ahead as Nesterov momentum does.
+
+    Args:
+        learning_rate: A float, `Variable` or `LearningRateSchedule`. Defaults to 0.001.
+        beta_1: Decay rate of the first moment. Defaults to 0.9.
+        beta_2: Decay rate of the second moment. Defaults to 0.999.
+        epsilon: Small constant for numerical stability. Defaults to 1e-7.
+        **kwargs: `weight_decay`, `clipnorm`, `clipvalue`, `global_clipnorm`, `name`.
+
+    Example:
+        >>> opt = tf.keras.optimizers.Nadam(learning_rate=0.2)
+        >>> var = tf.Variable(10.0)
+        >>> opt.minimize(lambda: (var**2) / 2.0, [var])
+        >>> "{:.1f}".format(var.numpy())
+        '9.8'
+    """
+
+    def __init__(
+        self,
+        learning_rate: Any = 0.001,
+        beta_1: float = 0.9,
+        beta_2: float = 0.999,
+        epsilon: float = 1e-7,
+        name: str = "nadam",
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(learning_rate=learning_rate, name=name, **kwargs)
+        self.beta_1 = float(beta_1)
+        self.beta_2 = float(beta_2)
+        self.epsilon = float(epsilon)
+        self._u_product = self.add_variable(
+            (), initializer="ones", dtype="float64", name="u_product"
+        )
+
+    def build(self, var_list: list) -> None:
+        super().build(var_list)
+        for var in var_list:
+            self.add_variable_from_reference(var, "m")
+            self.add_variable_from_reference(var, "v")
+
+    def _before_update_step(self, learning_rate: Any) -> None:
+        execute_update(
+            NADAM_MOMENTUM_CACHE, self._u_product, (self.iterations,), {"beta_1": self.beta_1}
+        )
+
+    def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
+        slots = self._slots[id(variable)]
+        m, v = slots["m"], slots["v"]
+        execute_update(prims.MOVING_AVERAGE, m, (gradient,), {"decay": self.beta_1})
+        execute_update(prims.MOVING_AVERAGE_OF_SQUARE, v, (gradient,), {"decay": self.beta_2})
+        execute_update(
+            NADAM,
+            variable,
+            (m, v, gradient, self._u_product, learning_rate, self.iterations),
+            {"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon},
+        )
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.update({"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon})
+        return config
