@@ -37,6 +37,10 @@ def _check_range(op: str, indices: Tensor, limit: Any, what: str) -> None:
     values = getattr(indices, "_value", None)
     if values is None or values.size == 0:
         return
+    if limit is None:
+        return
+    if isinstance(limit, (list, tuple)):
+        limit = [np.iinfo(np.int64).max if n is None else n for n in limit]
     values = np.asarray(indices)
     limit = np.asarray(limit)
     bad = np.argwhere((values < 0) | (values >= limit))
@@ -405,14 +409,16 @@ def boolean_mask(tensor: Any, mask: Any, axis: Any = None, name: Any = None) -> 
     axis = 0 if axis is None else int(axis) % max(x.ndim, 1)
     k = m.ndim
     dims = x.shape.as_list()
-    if k == 0 or dims[axis : axis + k] != m.shape.as_list():
+    if k == 0 or not x.shape[axis : axis + k].is_compatible_with(m.shape):
         raise ValueError(
             f"boolean_mask: mask of shape {m.shape} must be non-scalar and match dimensions "
             f"{axis}..{axis + k - 1} of the tensor of shape {x.shape}"
         )
-    flat = reshape(x, dims[:axis] + [_prod(m.shape)] + dims[axis + k :])
-    picked = reshape(where(reshape(m, [-1])), [-1])
-    return gather(flat, picked, axis=axis)
+    if k > 1:
+        x = reshape(x, dims[:axis] + [-1] + dims[axis + k :])
+        m = reshape(m, [-1])
+    picked = reshape(where(m), [-1])
+    return gather(x, picked, axis=axis)
 
 
 # -- one_hot --------------------------------------------------------------------------------

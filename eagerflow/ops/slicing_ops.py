@@ -1,10 +1,11 @@
 """Slicing: `tf.slice`, `tf.strided_slice`, `Tensor.__getitem__` and `tf.pad`.
 
 Every basic index (ints, slices with steps, `...`, `tf.newaxis`) is first resolved against the
-static shape into a canonical index: one entry per output-producing step, `("new",)`,
-`("index", i)` or `("slice", start, stop, step)` with non-negative, in-range bounds. The
-`StridedSlice` kernel applies it; `StridedSliceGrad` writes a gradient back into zeros, and
-each is the other's gradient (so slicing is differentiable to any order).
+static shape into a canonical index: one entry per index step, `("new",)`, `("index", i)` or
+`("slice", start, stop, step)` with Python's slice meaning (bounds resolved to non-negative
+ints where the dimension is known, left as given where it is not). The `StridedSlice` kernel
+applies it; `StridedSliceGrad` writes a gradient back into zeros shaped like the sliced input,
+and each is the other's gradient (so slicing is differentiable to any order).
 """
 
 from __future__ import annotations
@@ -37,13 +38,17 @@ def _as_int(value: Any, what: str) -> int:
         ) from None
 
 
-def _resolve_slice(s: builtins.slice, dim: int) -> tuple:
+def _resolve_slice(s: builtins.slice, dim: int | None) -> tuple:
     step = 1 if s.step is None else _as_int(s.step, "StridedSlice")
     if step == 0:
         raise ValueError("StridedSlice: slice step cannot be zero")
     start = None if s.start is None else _as_int(s.start, "StridedSlice")
     stop = None if s.stop is None else _as_int(s.stop, "StridedSlice")
-    return ("slice",) + builtins.slice(start, stop, step).indices(dim)
+    if dim is None:
+        return ("slice", start, stop, step)
+    start, stop, step = builtins.slice(start, stop, step).indices(dim)
+    # `slice.indices` reports "through index 0" going backwards as stop=-1.
+    return ("slice", start, None if stop < 0 else stop, step)
 
 
 def canonical_index(key: tuple, dims: list, op: str = "StridedSlice") -> tuple:
@@ -63,7 +68,7 @@ def canonical_index(key: tuple, dims: list, op: str = "StridedSlice") -> tuple:
     for k in key:
         if k is Ellipsis:
             for _ in range(len(dims) - consumed):
-                out.append(("slice", 0, dims[d], 1))
+                out.append(("slice", None, None, 1))
                 d += 1
         elif k is None:
             out.append(("new",))
@@ -72,14 +77,17 @@ def canonical_index(key: tuple, dims: list, op: str = "StridedSlice") -> tuple:
             d += 1
         else:
             i = _as_int(k, op)
-            if not -dims[d] <= i < dims[d]:
+            if dims[d] is None:
+                out.append(("index", i))
+            elif not -dims[d] <= i < dims[d]:
                 raise errors.InvalidArgumentError(
                     None,
                     None,
                     f"{op}: slice index {i} of dimension {d} out of bounds (the tensor has "
                     f"shape {tuple(dims)})",
                 )
-            out.append(("index", i % dims[d]))
+            else:
+                out.append(("index", i % dims[d]))
             d += 1
     return tuple(out)
 
@@ -92,9 +100,7 @@ def _numpy_index(index: tuple) -> tuple:
         elif e[0] == "index":
             parts.append(e[1])
         else:
-            _, start, stop, step = e
-            # `slice.indices` reports "through index 0" going backwards as stop=-1.
-            parts.append(builtins.slice(start, None if stop < 0 else stop, step))
+            parts.append(builtins.slice(e[1], e[2], e[3]))
     return tuple(parts)
 
 
@@ -106,7 +112,8 @@ def _sliced_dims(dims: list, index: tuple) -> list:
             out.append(1)
             continue
         if e[0] == "slice":
-            out.append(None if dims[d] is None else len(range(e[1], e[2], e[3])))
+            n = dims[d]
+            out.append(None if n is None else len(range(*builtins.slice(*e[1:]).indices(n))))
         d += 1
     return out + list(dims[d:])
 
@@ -120,14 +127,14 @@ def _strided_slice_rule(x: TensorSpec, index: tuple) -> TensorSpec:
     return TensorSpec(_sliced_dims(x.shape.as_list(), index), x.dtype)
 
 
-def _strided_slice_grad_kernel(xp: Any, dy: Any, shape: tuple, index: tuple) -> Any:
-    out = xp.zeros(shape, dtype=dy.dtype)
+def _strided_slice_grad_kernel(xp: Any, like: Any, dy: Any, index: tuple) -> Any:
+    out = xp.zeros(like.shape, dtype=dy.dtype)
     out[_numpy_index(index)] = dy
     return out
 
 
-def _strided_slice_grad_rule(dy: TensorSpec, shape: tuple, index: tuple) -> TensorSpec:
-    return TensorSpec(list(shape), dy.dtype)
+def _strided_slice_grad_rule(like: TensorSpec, dy: TensorSpec, index: tuple) -> TensorSpec:
+    return TensorSpec(like.shape, dy.dtype)
 
 
 STRIDED_SLICE = Primitive("StridedSlice", _strided_slice_kernel, _strided_slice_rule)
@@ -141,19 +148,22 @@ def apply_index(x: Tensor, index: tuple) -> Tensor:
     return execute(STRIDED_SLICE, (x,), {"index": index})
 
 
-def unslice(dy: Tensor, shape: Any, index: tuple) -> Tensor:
-    """The adjoint of `apply_index`: `dy` written into zeros of `shape` at `index`."""
-    return execute(STRIDED_SLICE_GRAD, (dy,), {"shape": tuple(shape), "index": index})
+def unslice(like: Tensor, dy: Tensor, index: tuple) -> Tensor:
+    """The adjoint of `apply_index`: `dy` written at `index` into zeros shaped like `like`.
+
+    `like` only lends its (run-time) shape, so unknown dimensions work when tracing.
+    """
+    return execute(STRIDED_SLICE_GRAD, (like, dy), {"index": index})
 
 
 @RegisterGradient("StridedSlice")
 def _strided_slice_grad(op: Any, grad: Tensor) -> Tensor:
-    return unslice(grad, op.inputs[0].shape.as_list(), op.get_attr("index"))
+    return unslice(op.inputs[0], grad, op.get_attr("index"))
 
 
 @RegisterGradient("StridedSliceGrad")
-def _strided_slice_grad_grad(op: Any, grad: Tensor) -> Tensor:
-    return apply_index(grad, op.get_attr("index"))
+def _strided_slice_grad_grad(op: Any, grad: Tensor) -> list:
+    return [None, apply_index(grad, op.get_attr("index"))]
 
 
 def _int_list(values: Any, what: str) -> list:
@@ -182,13 +192,13 @@ def slice(input_: Any, begin: Any, size: Any, name: Any = None) -> Tensor:  # no
         )
     index = []
     for d, (b, s, n) in enumerate(zip(begin, size, dims)):
-        end = n if s == -1 else b + s
-        if b < 0 or s < -1 or end > n:
+        end = None if s == -1 else b + s
+        if b < 0 or s < -1 or (n is not None and (b > n or (end is not None and end > n))):
             raise errors.InvalidArgumentError(
                 None,
                 None,
-                f"Slice: expected begin[{d}] in [0, {n}] and size[{d}] in [-1, {n - b}] for "
-                f"input shape {tuple(dims)}, got begin {begin} and size {size}",
+                f"Slice: expected begin[{d}] in [0, {n}] and size[{d}] in [-1, {n} - begin] "
+                f"for input shape {tuple(dims)}, got begin {begin} and size {size}",
             )
         index.append(("slice", b, end, 1))
     return apply_index(x, tuple(index))
@@ -247,7 +257,10 @@ def strided_slice(
 
 def _basic_getitem(x: Tensor, key: tuple) -> Tensor:
     index = canonical_index(key, x.shape.as_list())
-    if all(e[0] == "slice" and e[1:] == (0, n, 1) for e, n in zip(index, x.shape.as_list())):
+    if all(
+        e[0] == "slice" and e[1:] in ((0, n, 1), (None, None, 1))
+        for e, n in zip(index, x.shape.as_list())
+    ):
         return x
     return apply_index(x, index)
 
@@ -369,8 +382,7 @@ MIRROR_PAD_GRAD = Primitive("MirrorPadGrad", _mirror_pad_grad_kernel, _mirror_pa
 
 @RegisterGradient("PadV2")
 def _pad_grad(op: Any, grad: Tensor) -> Tensor:
-    dims = op.inputs[0].shape.as_list()
-    index = tuple(("slice", b, b + n, 1) for n, (b, _) in zip(dims, op.get_attr("paddings")))
+    index = tuple(("slice", b, -a if a else None, 1) for b, a in op.get_attr("paddings"))
     return apply_index(grad, index)
 
 
@@ -428,7 +440,7 @@ def pad(
         raise ValueError(f"pad: mode must be CONSTANT, REFLECT or SYMMETRIC, got {mode!r}")
     limit = 0 if mode == "REFLECT" else 1
     for d, ((b, a), n) in enumerate(zip(pairs, x.shape.as_list())):
-        if b > n - 1 + limit or a > n - 1 + limit:
+        if n is not None and (b > n - 1 + limit or a > n - 1 + limit):
             raise errors.InvalidArgumentError(
                 None,
                 None,
