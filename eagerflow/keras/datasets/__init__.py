@@ -1,0 +1,1 @@
+"""`tf.keras.datasets`: MNIST and Fashion-MNIST loaders."""

@@ -1,0 +1,147 @@
+"""`tf.keras.Model`: a layer that holds layers, plus the training loop (`TrainingMixin`).
+
+Three ways to build one: subclassing (layers as attributes, computation in `call`),
+`Sequential` (a stack), and the functional API (`Model(inputs, outputs)` over `tf.keras.Input`
+placeholders), which `Model.__new__` hands to `Functional`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+import eagerflow as tf
+from eagerflow.keras.engine import summary as summary_lib
+from eagerflow.keras.engine.base_layer import Layer
+from eagerflow.keras.engine.keras_tensor import KerasTensor, infer_output_spec
+
+try:  # TEMPORARY until the training helper lands engine/training.py
+    from eagerflow.keras.engine.training import TrainingMixin
+except ImportError:
+
+    class TrainingMixin:  # type: ignore[no-redef]
+        pass
+
+
+def _is_functional_call(args: tuple, kwargs: dict) -> bool:
+    return ("inputs" in kwargs and "outputs" in kwargs) or (
+        len(args) == 2 or (len(args) == 1 and "outputs" in kwargs)
+    )
+
+
+class Model(TrainingMixin, Layer):
+    """A container of layers that is itself a layer, with `compile`/`fit`/`evaluate`/`predict`.
+
+    Example:
+        >>> class MNISTModel(tf.keras.Model):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.dense1 = tf.keras.layers.Dense(units=10)
+        ...         self.dense2 = tf.keras.layers.Dense(units=10)
+        ...     def call(self, input):
+        ...         return self.dense2(self.dense2(self.dense1(input)))
+        >>> MNISTModel()(tf.zeros([1, 784])).shape
+        TensorShape([1, 10])
+    """
+
+    _is_graph_network = False
+    _is_sequential = False
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Model:
+        if cls is Model and _is_functional_call(args, kwargs):
+            from eagerflow.keras.engine.functional import Functional  # noqa: PLC0415  (cycle)
+
+            return super().__new__(Functional)
+        return super().__new__(cls)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if args or "inputs" in kwargs or "outputs" in kwargs:
+            raise TypeError(
+                f"{type(self).__name__}: positional `inputs`/`outputs` build a functional model; "
+                "call tf.keras.Model(inputs, outputs) directly."
+            )
+        super().__init__(**kwargs)
+
+    def _skip_build(self) -> bool:
+        # Subclassed models build their sub-layers lazily inside call().
+        return type(self).build is Model.build
+
+    def build(self, input_shape: Any) -> None:
+        """Creates the weights by calling the model once on zero-filled inputs of `input_shape`."""
+        if input_shape is None:
+            raise ValueError(f"Model {self.name!r}: build() needs an input shape.")
+        if isinstance(input_shape, (list, tuple)) and all(
+            d is None or isinstance(d, int) for d in input_shape
+        ):
+            symbols: Any = KerasTensor(input_shape, self.dtype)
+        else:
+            symbols = tf.nest.map_structure(lambda s: KerasTensor(s, self.dtype), input_shape)
+        self.built = True
+        self._build_input_shape = input_shape
+        infer_output_spec(self, [], (symbols,), {})
+
+    def call(self, inputs: Any, training: Any = None, mask: Any = None) -> Any:
+        raise NotImplementedError(
+            f"Model {self.name!r}: subclasses of tf.keras.Model must implement call()."
+        )
+
+    @property
+    def layers(self) -> list:
+        """The model's direct sub-layers, in assignment order."""
+        return self._direct_children()[1]
+
+    def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
+        """The sub-layer called `name`, or at position `index` of `layers`."""
+        if index is not None:
+            if len(self.layers) <= index:
+                raise ValueError(
+                    f"Was asked to retrieve layer at index {index} but model only has "
+                    f"{len(self.layers)} layers."
+                )
+            return self.layers[index]
+        for layer in self.layers:
+            if layer.name == name:
+                return layer
+        raise ValueError(
+            f"No such layer: {name}. Existing layers are: {[la.name for la in self.layers]}."
+        )
+
+    def summary(
+        self,
+        line_length: int | None = None,
+        positions: list | None = None,
+        print_fn: Callable[[str], Any] | None = None,
+        expand_nested: bool = False,
+        show_trainable: bool = False,
+    ) -> None:
+        """Prints a table of the layers, their output shapes and parameter counts."""
+        if not self.built:
+            raise ValueError(
+                "This model has not yet been built. Build the model first by calling `build()` "
+                "or by calling the model on a batch of data."
+            )
+        summary_lib.print_summary(self, line_length, positions, print_fn)
+
+    def get_config(self) -> dict:
+        return {"name": self.name, "trainable": self.trainable}
+
+    # -- weights files ------------------------------------------------------------------
+    def save_weights(self, filepath: str, overwrite: bool = True, save_format: Any = None) -> None:
+        """Saves `get_weights()` to a NumPy `.npz` file (arrays in `weights` order)."""
+        path = str(filepath)
+        if not path.endswith(".npz"):
+            path += ".npz"
+        arrays = {f"{i:04d}": w for i, w in enumerate(self.get_weights())}
+        names = np.array([v.name for v in self.weights])
+        np.savez(path, __names__=names, **arrays)
+
+    def load_weights(self, filepath: str, by_name: bool = False, skip_mismatch: bool = False):
+        """Loads weights written by `save_weights` (the model must be built)."""
+        path = str(filepath)
+        if not path.endswith(".npz"):
+            path += ".npz"
+        with np.load(path) as data:
+            keys = sorted(k for k in data.files if k != "__names__")
+            self.set_weights([data[k] for k in keys])
