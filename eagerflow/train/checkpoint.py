@@ -1,0 +1,166 @@
+"""`tf.train.Checkpoint`: object-based saving and restoring of variables.
+
+Example:
+    >>> x = tf.Variable(10.0)
+    >>> checkpoint = tf.train.Checkpoint(x=x)
+    >>> x.assign(2.0)
+    >>> path = checkpoint.save("./ckpt/")        # './ckpt/-1'
+    >>> x.assign(11.0)
+    >>> checkpoint.restore(tf.train.latest_checkpoint("./ckpt/"))
+    >>> x.numpy()
+    2.0
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Iterator
+
+import numpy as np
+
+from eagerflow.core.variable import Variable
+from eagerflow.train import checkpoint_format, checkpoint_management, keras_trackable, restore
+from eagerflow.train.trackable import Node, build_graph, may_hold_state, path_text
+
+_ = keras_trackable  # imported for its rules: Keras models and optimizers get TF edge names
+
+
+def _host_array(variable: Variable) -> np.ndarray:
+    value = variable._value
+    return value if type(value) is np.ndarray else np.asarray(variable)
+
+
+def _metadata(nodes: list[Node]) -> dict:
+    entries = []
+    for node in nodes:
+        entry: dict[str, Any] = {"path": path_text(node.path), "class": type(node.obj).__name__}
+        if node.is_variable:
+            entry["tensor"] = "/".join(node.path)
+            entry["dtype"] = node.obj.dtype.name
+            entry["shape"] = list(_host_array(node.obj).shape)
+            entry["trainable"] = bool(node.obj.trainable)
+        else:
+            entry["children"] = [{"name": name, "node": child} for name, child in node.children]
+        if node.slots:
+            entry["slot_variables"] = [
+                {"original_variable_node": var, "slot_name": slot, "slot_variable_node": sv}
+                for var, slot, sv in node.slots
+            ]
+        entries.append(entry)
+    return {
+        "format": checkpoint_format.FORMAT_NAME,
+        "version": checkpoint_format.FORMAT_VERSION,
+        "nodes": entries,
+    }
+
+
+def save_object_graph(root: Any, prefix: str) -> str:
+    """Writes every variable reachable from `root` to checkpoint `prefix`; returns `prefix`."""
+    nodes = build_graph(root)
+    for node in nodes:
+        if node.is_variable and not node.path:
+            raise ValueError("Checkpoint: the root of a checkpoint cannot be a variable.")
+
+    def arrays() -> Iterator[tuple[str, np.ndarray]]:
+        for node in nodes:
+            if node.is_variable:
+                yield "/".join(node.path), _host_array(node.obj)
+
+    checkpoint_format.write_file(prefix, _metadata(nodes), arrays())
+    return os.fspath(prefix)
+
+
+def restore_object_graph(root: Any, save_path: str | None) -> Any:
+    """Restores checkpoint `save_path` into the objects reachable from `root`."""
+    if save_path is None:
+        return restore.InitializationOnlyStatus()
+    return restore.CheckpointLoadStatus(root, os.fspath(save_path))
+
+
+class Checkpoint:
+    """Groups trackable objects (variables, layers, models, optimizers, ...) for saving.
+
+    Each keyword argument is a named edge from the checkpoint to an object; values are found
+    again by their path from here (`model/layer_with_weights-0/kernel`), so they can be
+    restored into freshly built objects, even before their variables exist (deferred
+    restoration).
+
+    Example:
+        >>> root = tf.train.Checkpoint(optimizer=optimizer, model=model)
+        >>> save_path = root.save("/tmp/training/ckpt")      # '/tmp/training/ckpt-1'
+        >>> root.restore(save_path).assert_consumed()
+    """
+
+    def __init__(self, root: Any = None, **kwargs: Any) -> None:
+        object.__setattr__(self, "_save_counter", None)
+        object.__setattr__(self, "_children", {})
+        if root is not None:
+            kwargs = {"root": root, **kwargs}
+        for name, value in sorted(kwargs.items()):
+            if not may_hold_state(value):
+                raise ValueError(
+                    f"Checkpoint: `Checkpoint` was expecting a trackable object (an object "
+                    f"derived from Variable, Module, Layer, optimizer, or a container of "
+                    f"them) for {name!r}, got {value!r}."
+                )
+            self._children[name] = value
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        object.__setattr__(self, name, value)
+        if not name.startswith("_") and may_hold_state(value):
+            self._children[name] = value
+            restore.object_attached(self, name, value)
+
+    def __getattr__(self, name: str) -> Any:
+        children = self.__dict__.get("_children", {})
+        if name in children:
+            return children[name]
+        raise AttributeError(f"'Checkpoint' object has no attribute {name!r}")
+
+    def _trackable_children(self) -> dict[str, Any]:
+        children = dict(self._children)
+        if self._save_counter is not None:
+            children["save_counter"] = self._save_counter
+        return children
+
+    @property
+    def save_counter(self) -> Variable:
+        """How many times `save()` has run (an int64 variable, saved with the checkpoint)."""
+        if self._save_counter is None:
+            counter = Variable(np.int64(0), trainable=False, name="save_counter")
+            object.__setattr__(self, "_save_counter", counter)
+        return self._save_counter
+
+    def write(self, file_prefix: str, options: Any = None) -> str:
+        """Writes a checkpoint at exactly `file_prefix` (no numbering, no state file)."""
+        return save_object_graph(self, os.fspath(file_prefix))
+
+    def save(self, file_prefix: str, options: Any = None) -> str:
+        """Saves a numbered checkpoint `<file_prefix>-<save_counter>`; returns its path.
+
+        Also records it as the latest in the `checkpoint` state file of its directory.
+        """
+        counter = self.save_counter
+        counter.assign_add(np.int64(1))
+        path = f"{os.fspath(file_prefix)}-{int(counter.numpy())}"
+        self.write(path)
+        checkpoint_management.update_checkpoint_state(os.path.dirname(path), path, [path])
+        return path
+
+    def read(self, save_path: str | None, options: Any = None) -> Any:
+        """Restores a checkpoint written by `write` or `save`; returns the load status."""
+        return restore_object_graph(self, save_path)
+
+    def restore(self, save_path: str | None, options: Any = None) -> Any:
+        """Restores `save_path` (e.g. `tf.train.latest_checkpoint(dir)`); returns the status.
+
+        Variables that do not exist yet get their values when they are created. With
+        `save_path=None` nothing happens (variables keep their initializers).
+        """
+        if save_path is not None and self._save_counter is None:
+            reader = checkpoint_format.CheckpointReader(save_path)
+            names = [edge["name"] for edge in reader.metadata["nodes"][0].get("children", ())]
+            reader.close()
+            if "save_counter" in names:
+                self.save_counter  # noqa: B018 - created so the saved count comes back
+        return self.read(save_path, options)
