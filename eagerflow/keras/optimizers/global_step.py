@@ -1,0 +1,57 @@
+"""The TF1 global step: one int64 `Variable` named "global_step" per process.
+
+`tf.train.get_or_create_global_step()` and `tf.compat.v1.train.get_global_step()` share it;
+TF1 optimizers increment it in `apply_gradients(..., global_step=...)`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from eagerflow.core.variable import Variable
+
+_GLOBAL_STEP: list[Variable] = []
+
+
+def get_global_step(graph: Any = None) -> Variable | None:
+    """The global step variable, or None if it was not created yet.
+
+    Example:
+        >>> tf.train.get_global_step() is tf.train.get_or_create_global_step()
+        True
+    """
+    return _GLOBAL_STEP[0] if _GLOBAL_STEP else None
+
+
+def create_global_step(graph: Any = None) -> Variable:
+    """Creates the global step; raises `ValueError` if it already exists."""
+    if _GLOBAL_STEP:
+        raise ValueError('"global_step" already exists.')
+    step = Variable(np.int64(0), trainable=False, name="global_step", dtype="int64")
+    _GLOBAL_STEP.append(step)
+    return step
+
+
+def get_or_create_global_step(graph: Any = None) -> Variable:
+    """The global step variable (int64, named "global_step"), created on first use.
+
+    Example:
+        >>> step = tf.train.get_or_create_global_step()
+        >>> step.dtype
+        tf.int64
+    """
+    step = get_global_step()
+    return create_global_step() if step is None else step
+
+
+def global_step(sess: Any, global_step_tensor: Any) -> int:
+    """The value of `global_step_tensor` as a Python int (`sess` may be None in eager)."""
+    if sess is not None and hasattr(sess, "run"):
+        return int(sess.run(global_step_tensor))
+    return int(global_step_tensor.numpy())
+
+
+def _reset_for_tests() -> None:
+    _GLOBAL_STEP.clear()
