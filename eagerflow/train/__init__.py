@@ -35,19 +35,3 @@ from eagerflow.keras.optimizers.global_step import (
     get_or_create_global_step,
     global_step,
 )
-
-# -- TF1 optimizers and the global step (eagerflow/keras/optimizers/) -------------------------
-from eagerflow.keras.optimizers.tf1_optimizers import (
-    AdagradOptimizer,
-    AdamOptimizer,
-    GradientDescentOptimizer,
-    MomentumOptimizer,
-    Optimizer,
-    RMSPropOptimizer,
-)
-from eagerflow.keras.optimizers.global_step import (
-    create_global_step,
-    get_global_step,
-    get_or_create_global_step,
-    global_step,
-)
