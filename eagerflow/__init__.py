@@ -119,6 +119,7 @@ from eagerflow.ops.gather_ops import (
 )
 from eagerflow.ops.sequence_ops import fill, range, linspace
 from eagerflow.ops.sort_ops import sort, argsort, unique, unique_with_counts
+from eagerflow.ops.clip_ops import clip_by_value, clip_by_norm, clip_by_global_norm
 
 # -- namespaces -----------------------------------------------------------------------------
 from eagerflow import math, linalg, config, test, compat, contrib
