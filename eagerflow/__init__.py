@@ -123,7 +123,16 @@ from eagerflow.ops.clip_ops import clip_by_value, clip_by_norm, clip_by_global_n
 
 # -- namespaces -----------------------------------------------------------------------------
 from eagerflow import math, linalg, config, test, compat, contrib
+from eagerflow import nn, random
 from eagerflow import data
 
 # -- TF1-era names the guide uses -------------------------------------------------------------
+from eagerflow.ops.random_ops import (
+    multinomial,
+    normal as random_normal,
+    uniform as random_uniform,
+    truncated_normal,
+    set_seed as set_random_seed,
+    shuffle as random_shuffle,
+)
 from eagerflow.compat.v1 import enable_eager_execution

@@ -6,6 +6,10 @@ from eagerflow.core.context import executing_eagerly
 from eagerflow.core.convert import constant, convert_to_tensor
 from eagerflow.core.variable import Variable
 from eagerflow.device_scope import device
+from eagerflow.ops.random_ops import multinomial, set_seed as set_random_seed, truncated_normal
+from eagerflow.ops.random_ops import normal as random_normal, uniform as random_uniform
+from eagerflow.ops.random_ops import shuffle as random_shuffle
+from eagerflow import nn, random
 from eagerflow.ops.math_ops import log
 
 

@@ -1,0 +1,157 @@
+"""Sliding-window arithmetic shared by convolutions and pooling (NHWC, raw arrays).
+
+`extract_patches` gathers every kernel window into one contiguous array (im2col) with one
+slice copy per kernel position, so a convolution is a single BLAS matmul; `scatter_patches`
+is its adjoint (col2im). Both use only slicing, so they run unchanged on NumPy and CuPy.
+Padding follows TensorFlow: SAME pads `max((out - 1) * stride + k_eff - in, 0)` in total,
+the extra element at the bottom/right.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eagerflow.core import errors
+
+
+def spatial_tuple(op: str, name: str, value: Any, n: int = 2, default: int = 1) -> tuple:
+    """TF's int / length-n / length-(n+2) forms of `strides`, `dilations`, `ksize` -> n ints."""
+    if value is None:
+        return (default,) * n
+    if isinstance(value, int) or hasattr(value, "__index__"):
+        return (int(value),) * n
+    values = [int(v) for v in value]
+    if len(values) == 1:
+        return (values[0],) * n
+    if len(values) == n:
+        return tuple(values)
+    if len(values) == n + 2:
+        return tuple(values[1:-1])
+    raise ValueError(
+        f"{op}: `{name}` must be an int or a list of {n} or {n + 2} ints, got {value!r}"
+    )
+
+
+def normalize_padding(op: str, padding: Any, data_format: str = "NHWC") -> Any:
+    """'SAME' / 'VALID' (any case) or TF's explicit [[0, 0], [t, b], [l, r], [0, 0]] form."""
+    if isinstance(padding, str):
+        upper = padding.upper()
+        if upper not in ("SAME", "VALID"):
+            raise ValueError(f"{op}: `padding` must be 'SAME' or 'VALID', got {padding!r}")
+        return upper
+    pairs = [tuple(int(p) for p in pair) for pair in padding]
+    if len(pairs) == 4:
+        pairs = pairs[1:3] if data_format.endswith("C") else pairs[2:4]
+    if len(pairs) != 2 or any(len(p) != 2 or min(p) < 0 for p in pairs):
+        raise ValueError(
+            f"{op}: explicit `padding` must be 4 pairs of non-negative ints, got {padding!r}"
+        )
+    return tuple(pairs)
+
+
+def _one_dim(in_size: Any, k: int, stride: int, dilation: int, padding: Any) -> tuple:
+    """(output size, pad_before, pad_after) for one spatial dimension."""
+    k_eff = (k - 1) * dilation + 1
+    if in_size is None:
+        return None, 0, 0
+    if padding == "VALID":
+        return max((in_size - k_eff) // stride + 1, 0), 0, 0
+    if padding == "SAME":
+        out = -(-in_size // stride)
+        total = max((out - 1) * stride + k_eff - in_size, 0)
+        return out, total // 2, total - total // 2
+    before, after = padding
+    return max((in_size + before + after - k_eff) // stride + 1, 0), before, after
+
+
+def geometry(op: str, in_hw: Any, k_hw: Any, strides: tuple, dilations: tuple, padding: Any):
+    """Output (h, w) and ((top, bottom), (left, right)) paddings; raises if a window is empty."""
+    explicit = padding if isinstance(padding, tuple) else (padding, padding)
+    out, pads = [], []
+    for i in range(2):
+        size, before, after = _one_dim(in_hw[i], k_hw[i], strides[i], dilations[i], explicit[i])
+        if size is not None and size <= 0:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"{op}: computed output size would be non-positive: input spatial shape "
+                f"{tuple(in_hw)}, window {tuple(k_hw)}, strides {strides}, dilations "
+                f"{dilations}, padding {padding!r}",
+            )
+        out.append(size)
+        pads.append((before, after))
+    return tuple(out), tuple(pads)
+
+
+def extract_patches(
+    xp: Any,
+    x: Any,
+    k_hw: tuple,
+    strides: tuple,
+    dilations: tuple,
+    pads: tuple,
+    out_hw: tuple,
+    pad_value: Any = 0,
+) -> Any:
+    """[N, H, W, C] -> contiguous [N, OH, OW, KH, KW, C] windows (im2col)."""
+    (pt, pb), (pl, pr) = pads
+    if pt or pb or pl or pr:
+        x = xp.pad(x, ((0, 0), (pt, pb), (pl, pr), (0, 0)), constant_values=pad_value)
+    n, c = x.shape[0], x.shape[3]
+    (kh, kw), (oh, ow), (sh, sw), (dh, dw) = k_hw, out_hw, strides, dilations
+    if (kh, kw, sh, sw) == (1, 1, 1, 1):
+        return xp.ascontiguousarray(x[:, :oh, :ow, :]).reshape(n, oh, ow, 1, 1, c)
+    cols = xp.empty((n, oh, ow, kh, kw, c), dtype=x.dtype)
+    for i in range(kh):
+        r = i * dh
+        for j in range(kw):
+            s = j * dw
+            cols[:, :, :, i, j, :] = x[
+                :, r : r + (oh - 1) * sh + 1 : sh, s : s + (ow - 1) * sw + 1 : sw, :
+            ]
+    return cols
+
+
+def scatter_patches(
+    xp: Any, cols: Any, in_shape: tuple, strides: tuple, dilations: tuple, pads: tuple
+) -> Any:
+    """Adjoint of `extract_patches`: sums [N, OH, OW, KH, KW, C] windows into [N, H, W, C]."""
+    n, h, w, c = in_shape
+    (pt, pb), (pl, pr) = pads
+    _, oh, ow, kh, kw, _ = cols.shape
+    (sh, sw), (dh, dw) = strides, dilations
+    out = xp.zeros((n, h + pt + pb, w + pl + pr, c), dtype=cols.dtype)
+    for i in range(kh):
+        r = i * dh
+        for j in range(kw):
+            s = j * dw
+            out[:, r : r + (oh - 1) * sh + 1 : sh, s : s + (ow - 1) * sw + 1 : sw, :] += cols[
+                :, :, :, i, j, :
+            ]
+    if pt or pb or pl or pr:
+        out = xp.ascontiguousarray(out[:, pt : pt + h, pl : pl + w, :])
+    return out
+
+
+def to_nhwc(xp: Any, x: Any, data_format: str) -> Any:
+    return x if data_format == "NHWC" else xp.transpose(x, (0, 2, 3, 1))
+
+
+def from_nhwc(xp: Any, x: Any, data_format: str) -> Any:
+    return x if data_format == "NHWC" else xp.ascontiguousarray(xp.transpose(x, (0, 3, 1, 2)))
+
+
+def nhwc_dims(shape: Any, data_format: str) -> list:
+    dims = list(shape)
+    return dims if data_format == "NHWC" else [dims[0], dims[2], dims[3], dims[1]]
+
+
+def from_nhwc_dims(dims: list, data_format: str) -> list:
+    return dims if data_format == "NHWC" else [dims[0], dims[3], dims[1], dims[2]]
+
+
+def check_data_format(op: str, data_format: Any) -> str:
+    fmt = "NHWC" if data_format is None else str(data_format)
+    if fmt not in ("NHWC", "NCHW"):
+        raise ValueError(f"{op}: `data_format` must be 'NHWC' or 'NCHW', got {data_format!r}")
+    return fmt

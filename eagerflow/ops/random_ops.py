@@ -1,0 +1,338 @@
+"""Random ops (`tf.random.normal`, `uniform`, ...) with TensorFlow's seed semantics.
+
+Seeds (TF's `get_seed`): with a global seed (`tf.random.set_seed`), an op without its own
+seed takes the next value of a counter that `set_seed` resets, so a program's sequence of
+random ops repeats run after run. A fixed (global, op) seed pair names a stream: successive
+calls continue it (they differ), and `set_seed` restarts it. An op seed without a global
+seed uses TF's default graph seed. With no seed at all, values are fresh entropy.
+
+The kernels are the one stateful exception to pure kernels: each execution draws the next
+seed of its stream, so a traced graph re-running the op gets new values, as in TF. Graph
+passes must not fold or merge the ops in `STATEFUL_OPS`. Values are generated with
+`xp.random.default_rng` on the op's device; random ops have no gradient.
+"""
+
+from __future__ import annotations
+
+import secrets
+import zlib
+from typing import Any
+
+import numpy as np
+
+from eagerflow.core import dtypes, errors
+from eagerflow.core.convert import convert_to_tensor
+from eagerflow.core.dispatch import Primitive, execute
+from eagerflow.core.gradient_registry import no_gradient
+from eagerflow.core.tensor import Tensor
+from eagerflow.core.tensor_spec import TensorSpec
+
+DEFAULT_GRAPH_SEED = 87654321
+_MAXINT32 = 2**31 - 1
+
+
+class _SeedState:
+    """Process-wide seed state, as TensorFlow's eager context keeps it."""
+
+    global_seed: int | None = None
+    op_counter = 0
+    streams: dict = {}
+
+
+_SEEDS = _SeedState()
+
+
+def set_seed(seed: Any) -> None:
+    """Sets the global random seed (`tf.random.set_seed`) and restarts every seeded stream.
+
+    Example:
+        >>> tf.random.set_seed(1)
+        >>> a = tf.random.uniform([2])
+        >>> tf.random.set_seed(1)
+        >>> bool(tf.reduce_all(a == tf.random.uniform([2])))
+        True
+    """
+    _SEEDS.global_seed = None if seed is None else int(seed)
+    _SEEDS.op_counter = 0
+    _SEEDS.streams = {}
+
+
+def get_global_seed() -> int | None:
+    return _SEEDS.global_seed
+
+
+def get_seed(op_seed: Any) -> tuple:
+    """TF's `random_seed.get_seed`: the (global, op) seed pair an op uses, or (None, None)."""
+    global_seed = _SEEDS.global_seed
+    if global_seed is not None:
+        if op_seed is None:
+            op_seed = _SEEDS.op_counter
+            _SEEDS.op_counter += 1
+        seeds = (global_seed, int(op_seed))
+    elif op_seed is not None:
+        seeds = (DEFAULT_GRAPH_SEED, int(op_seed))
+    else:
+        return None, None
+    if seeds == (0, 0):  # TF avoids the all-zero pair, which means "nondeterministic"
+        seeds = (0, _MAXINT32)
+    return seeds
+
+
+def _stream_key(op: str, seed: Any) -> Any:
+    global_seed, op_seed = get_seed(seed)
+    return None if global_seed is None else (op, global_seed, op_seed)
+
+
+def _next_seed(key: Any) -> int:
+    """The seed for one execution: the next draw of the stream `key` (None: fresh entropy)."""
+    if key is None:
+        return secrets.randbits(63)
+    stream = _SEEDS.streams.get(key)
+    if stream is None:
+        op, global_seed, op_seed = key
+        entropy = [
+            global_seed & 0xFFFFFFFFFFFFFFFF,
+            op_seed & 0xFFFFFFFFFFFFFFFF,
+            zlib.crc32(op.encode()),
+        ]
+        stream = _SEEDS.streams[key] = np.random.default_rng(entropy)
+    return int(stream.integers(0, 2**63 - 1))
+
+
+# -- sampling (shared with stateless ops and tf.random.Generator) ---------------------------
+def sample(xp: Any, seed: Any, dist: str, shape: tuple, dtype: dtypes.DType, **params: Any) -> Any:
+    """Draws `shape` values of distribution `dist` from a generator seeded with `seed`."""
+    rng = xp.random.default_rng(seed)
+    np_dtype = dtype.as_numpy_dtype
+    if dist == "uniform_int":
+        return rng.integers(params["minval"], params["maxval"], size=shape, dtype=np_dtype)
+    if dist == "uniform_full_int":
+        info = np.iinfo(np_dtype)
+        return rng.integers(info.min, info.max, size=shape, dtype=np_dtype, endpoint=True)
+    work = np_dtype if np_dtype in (np.float32, np.float64) else np.float32
+    if dist == "uniform":
+        values = rng.random(size=shape, dtype=work)
+    elif dist == "normal":
+        values = rng.standard_normal(size=shape, dtype=work)
+    elif dist == "truncated_normal":
+        values = rng.standard_normal(size=shape, dtype=work)
+        outside = xp.abs(values) > 2
+        while bool(outside.any()):
+            values[outside] = rng.standard_normal(size=int(outside.sum()), dtype=work)
+            outside = xp.abs(values) > 2
+    else:
+        raise ValueError(f"unknown distribution {dist!r}")
+    return values.astype(np_dtype, copy=False)
+
+
+def _sampling_kernel(dist: str) -> Any:
+    def kernel(xp: Any, shape: tuple, dtype: dtypes.DType, key: Any, **params: Any) -> Any:
+        return sample(xp, _next_seed(key), dist, shape, dtype, **params)
+
+    return kernel
+
+
+def _sampling_rule(shape: tuple, dtype: dtypes.DType, **attrs: Any) -> TensorSpec:
+    return TensorSpec(list(shape), dtype)
+
+
+RANDOM_STANDARD_NORMAL = Primitive(
+    "RandomStandardNormal", _sampling_kernel("normal"), _sampling_rule
+)
+RANDOM_UNIFORM = Primitive("RandomUniform", _sampling_kernel("uniform"), _sampling_rule)
+RANDOM_UNIFORM_INT = Primitive("RandomUniformInt", _sampling_kernel("uniform_int"), _sampling_rule)
+TRUNCATED_NORMAL = Primitive(
+    "TruncatedNormal", _sampling_kernel("truncated_normal"), _sampling_rule
+)
+
+
+def _shuffle_kernel(xp: Any, x: Any, key: Any) -> Any:
+    if x.ndim == 0:
+        return x
+    return x[xp.random.default_rng(_next_seed(key)).permutation(x.shape[0])]
+
+
+def _multinomial_kernel(xp: Any, logits: Any, num_samples: int, output_dtype: Any, key: Any) -> Any:
+    rng = xp.random.default_rng(_next_seed(key))
+    batch, classes = logits.shape
+    u = rng.random(size=(batch, num_samples, classes))
+    gumbel = -xp.log(-xp.log(u))
+    scores = logits.astype(gumbel.dtype)[:, None, :] + gumbel
+    return xp.argmax(scores, axis=-1).astype(output_dtype.as_numpy_dtype)
+
+
+def _multinomial_rule(logits: TensorSpec, num_samples: int, output_dtype: Any, key: Any):
+    return TensorSpec([logits.shape.as_list()[0], num_samples], output_dtype)
+
+
+RANDOM_SHUFFLE = Primitive(
+    "RandomShuffle", _shuffle_kernel, lambda x, key: TensorSpec(x.shape, x.dtype)
+)
+MULTINOMIAL = Primitive("Multinomial", _multinomial_kernel, _multinomial_rule)
+
+STATEFUL_OPS = frozenset(
+    [
+        "RandomStandardNormal",
+        "RandomUniform",
+        "RandomUniformInt",
+        "TruncatedNormal",
+        "RandomShuffle",
+        "Multinomial",
+    ]
+)
+for _name in STATEFUL_OPS:
+    no_gradient(_name)
+
+
+# -- public functions ----------------------------------------------------------------------
+def shape_tuple(op: str, shape: Any) -> tuple:
+    if isinstance(shape, Tensor):
+        shape = shape.numpy().reshape(-1).tolist()
+    elif hasattr(shape, "as_list"):
+        shape = shape.as_list()
+    elif isinstance(shape, (int, np.integer)):
+        shape = [shape]
+    dims = tuple(int(d) for d in shape)
+    if any(d < 0 for d in dims):
+        raise errors.InvalidArgumentError(
+            None, None, f"{op}: shape must be non-negative, got {list(dims)}"
+        )
+    return dims
+
+
+def _float_dtype(op: str, dtype: Any) -> dtypes.DType:
+    dtype = dtypes.as_dtype(dtype)
+    if not dtype.is_floating:
+        raise ValueError(f"{op}: `dtype` must be a floating type, got {dtype.name}")
+    return dtype
+
+
+def _scale_shift(values: Tensor, scale: Any, shift: Any, dtype: dtypes.DType) -> Tensor:
+    from eagerflow.ops.math_ops import add, multiply  # noqa: PLC0415
+
+    if not (isinstance(scale, (int, float)) and scale == 1):
+        values = multiply(values, convert_to_tensor(scale, dtype=dtype))
+    if not (isinstance(shift, (int, float)) and shift == 0):
+        values = add(values, convert_to_tensor(shift, dtype=dtype))
+    return values
+
+
+def normal(
+    shape: Any,
+    mean: Any = 0.0,
+    stddev: Any = 1.0,
+    dtype: Any = dtypes.float32,
+    seed: Any = None,
+    name: Any = None,
+) -> Tensor:
+    """Samples from a normal distribution.
+
+    Example:
+        >>> tf.random.normal([2, 3], seed=1).shape
+        TensorShape([2, 3])
+    """
+    dtype = _float_dtype("random.normal", dtype)
+    attrs = {"shape": shape_tuple("RandomStandardNormal", shape), "dtype": dtype}
+    values = execute(RANDOM_STANDARD_NORMAL, (), {**attrs, "key": _stream_key("normal", seed)})
+    return _scale_shift(values, stddev, mean, dtype)
+
+
+def truncated_normal(
+    shape: Any,
+    mean: Any = 0.0,
+    stddev: Any = 1.0,
+    dtype: Any = dtypes.float32,
+    seed: Any = None,
+    name: Any = None,
+) -> Tensor:
+    """Samples from a normal distribution, redrawing values more than 2 stddevs from the mean.
+
+    Example:
+        >>> bool(tf.reduce_all(tf.abs(tf.random.truncated_normal([100])) <= 2.0))
+        True
+    """
+    dtype = _float_dtype("random.truncated_normal", dtype)
+    attrs = {"shape": shape_tuple("TruncatedNormal", shape), "dtype": dtype}
+    values = execute(TRUNCATED_NORMAL, (), {**attrs, "key": _stream_key("truncated_normal", seed)})
+    return _scale_shift(values, stddev, mean, dtype)
+
+
+def uniform(
+    shape: Any,
+    minval: Any = 0,
+    maxval: Any = None,
+    dtype: Any = dtypes.float32,
+    seed: Any = None,
+    name: Any = None,
+) -> Tensor:
+    """Samples uniformly from [minval, maxval); integer dtypes need an explicit `maxval`.
+
+    Example:
+        >>> int(tf.reduce_max(tf.random.uniform([50], maxval=3, dtype=tf.int32))) < 3
+        True
+    """
+    from eagerflow.ops.math_ops import subtract  # noqa: PLC0415
+
+    dtype = dtypes.as_dtype(dtype)
+    dims = shape_tuple("RandomUniform", shape)
+    if dtype.is_integer:
+        if maxval is None:
+            raise ValueError(f"Must specify maxval for integer dtype {dtype.name}")
+        low, high = int(convert_to_tensor(minval)), int(convert_to_tensor(maxval))
+        if low >= high:
+            raise errors.InvalidArgumentError(
+                None, None, f"RandomUniformInt: need minval < maxval, got {low} >= {high}"
+            )
+        attrs = {"shape": dims, "dtype": dtype, "minval": low, "maxval": high}
+        return execute(RANDOM_UNIFORM_INT, (), {**attrs, "key": _stream_key("uniform_int", seed)})
+    if not dtype.is_floating:
+        raise ValueError(f"random.uniform: `dtype` must be floating or integer, got {dtype.name}")
+    maxval = 1.0 if maxval is None else maxval
+    values = execute(
+        RANDOM_UNIFORM, (), {"shape": dims, "dtype": dtype, "key": _stream_key("uniform", seed)}
+    )
+    if isinstance(minval, (int, float)) and isinstance(maxval, (int, float)):
+        return _scale_shift(values, float(maxval) - float(minval), float(minval), dtype)
+    low = convert_to_tensor(minval, dtype=dtype)
+    return _scale_shift(values, subtract(convert_to_tensor(maxval, dtype=dtype), low), low, dtype)
+
+
+def shuffle(value: Any, seed: Any = None, name: Any = None) -> Tensor:
+    """Randomly shuffles a tensor along its first dimension.
+
+    Example:
+        >>> sorted(tf.random.shuffle([1, 2, 3]).numpy().tolist())
+        [1, 2, 3]
+    """
+    x = convert_to_tensor(value)
+    return execute(RANDOM_SHUFFLE, (x,), {"key": _stream_key("shuffle", seed)})
+
+
+def categorical(
+    logits: Any, num_samples: int, dtype: Any = None, seed: Any = None, name: Any = None
+) -> Tensor:
+    """Draws `num_samples` class indices per row of `logits` [batch, classes] (int64).
+
+    Example:
+        >>> tf.random.categorical([[0.0, -1e9]], 3).numpy()
+        array([[0, 0, 0]])
+    """
+    x = convert_to_tensor(logits)
+    if x.shape.rank != 2:
+        raise ValueError(f"categorical: `logits` must be 2-D [batch, classes], got shape {x.shape}")
+    out = dtypes.int64 if dtype is None else dtypes.as_dtype(dtype)
+    if out not in (dtypes.int32, dtypes.int64):
+        raise ValueError(f"categorical: `dtype` must be int32 or int64, got {out.name}")
+    attrs = {
+        "num_samples": int(num_samples),
+        "output_dtype": out,
+        "key": _stream_key("categorical", seed),
+    }
+    return execute(MULTINOMIAL, (x,), attrs)
+
+
+def multinomial(
+    logits: Any, num_samples: int, seed: Any = None, name: Any = None, output_dtype: Any = None
+) -> Tensor:
+    """TF1's `tf.multinomial`: same as `tf.random.categorical`."""
+    return categorical(logits, num_samples, dtype=output_dtype, seed=seed)
