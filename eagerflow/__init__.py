@@ -136,3 +136,6 @@ from eagerflow.ops.random_ops import (
     shuffle as random_shuffle,
 )
 from eagerflow.compat.v1 import enable_eager_execution
+
+# -- keras ------------------------------------------------------------------------------------
+from eagerflow import keras
