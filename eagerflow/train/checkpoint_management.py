@@ -26,6 +26,11 @@ from eagerflow.train import checkpoint_format
 STATE_FILE = "checkpoint"
 
 
+def _now() -> float:
+    """The clock for checkpoint timestamps (a function, so tests can move it)."""
+    return time.time()
+
+
 @dataclass
 class CheckpointState:
     """The contents of a `checkpoint` state file (absolute or directory-relative paths)."""
@@ -62,7 +67,7 @@ def update_checkpoint_state(
     lines += [f"all_model_checkpoint_paths: {_quote(_relative(save_dir, p))}" for p in paths]
     stamps = all_model_checkpoint_timestamps
     if stamps is None:
-        stamps = [time.time()] * len(paths)
+        stamps = [_now()] * len(paths)
     lines += [f"all_model_checkpoint_timestamps: {stamp!r}" for stamp in stamps]
     if last_preserved_timestamp is not None:
         lines.append(f"last_preserved_timestamp: {last_preserved_timestamp!r}")
@@ -169,7 +174,7 @@ class CheckpointManager:
         self._last_checkpoint_step: int | None = None
         self._maybe_delete: dict[str, float] = {}
         state = get_checkpoint_state(self._directory)
-        now = time.time()
+        now = _now()
         self._last_preserved_timestamp = now
         self._latest: str | None = None
         if state is not None:
@@ -236,7 +241,7 @@ class CheckpointManager:
             checkpoint_number = int(counter.numpy())
         path = f"{self._prefix}-{int(checkpoint_number)}"
         self._checkpoint.write(path)
-        now = time.time()
+        now = _now()
         self._maybe_delete.pop(path, None)
         self._maybe_delete[path] = now
         self._latest = path

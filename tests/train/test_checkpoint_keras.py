@@ -1,0 +1,180 @@
+"""Checkpoints of Keras models and optimizers: TF edge names, slots, deferred restoration."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+
+import numpy as np
+import pytest
+
+import eagerflow as tf
+from eagerflow import train
+
+keras = pytest.importorskip("eagerflow.keras")
+
+
+def _train_step(model, optimizer, x):
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_sum(model(x) ** 2)
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+
+
+def _sequential():
+    return keras.Sequential(
+        [keras.layers.Dense(4, activation="relu"), keras.layers.Dropout(0.5), keras.layers.Dense(2)]
+    )
+
+
+def _inputs():
+    return tf.constant(np.random.default_rng(0).standard_normal((3, 5)).astype(np.float32))
+
+
+def test_sequential_uses_tensorflow_edge_names(tmp_path):
+    model = _sequential()
+    model(_inputs())
+    path = train.Checkpoint(model=model).write(str(tmp_path / "c"))
+    keys = set(np.load(path + ".npz").files) - {"checkpoint.json"}
+    assert keys == {
+        "model/layer_with_weights-0/kernel",
+        "model/layer_with_weights-0/bias",
+        "model/layer_with_weights-1/kernel",
+        "model/layer_with_weights-1/bias",
+    }
+
+
+def test_model_and_optimizer_round_trip_into_unbuilt_objects(tmp_path):
+    x = _inputs()
+    model, optimizer = _sequential(), keras.optimizers.Adam(0.01)
+    _train_step(model, optimizer, x)
+    path = train.Checkpoint(model=model, optimizer=optimizer).save(str(tmp_path / "ckpt"))
+
+    fresh_model, fresh_optimizer = _sequential(), keras.optimizers.Adam(0.01)
+    status = train.Checkpoint(model=fresh_model, optimizer=fresh_optimizer).restore(path)
+    report = status.report()
+    assert "model/layer_with_weights-0/kernel" in report["pending"]
+    assert "model/layer_with_weights-0/kernel/.OPTIMIZER_SLOT/optimizer/m" in report["pending"]
+    assert int(fresh_optimizer.iterations) == 1
+    with pytest.raises(AssertionError, match="not restored yet"):
+        status.assert_consumed()
+    status.assert_existing_objects_matched()
+
+    np.testing.assert_array_equal(fresh_model(x).numpy(), model(x).numpy())  # built: restored
+    _train_step(fresh_model, fresh_optimizer, x)  # slots created: restored, then updated
+    _train_step(model, optimizer, x)
+    for a, b in zip(fresh_model.variables, model.variables):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6)
+    for (_, name, a), (_, _, b) in zip(
+        fresh_optimizer._slot_variables(), optimizer._slot_variables()
+    ):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6, err_msg=name)
+    status.assert_consumed()
+
+
+def test_restore_after_the_status_is_dropped(tmp_path):
+    x = _inputs()
+    model = _sequential()
+    model(x)
+    path = train.Checkpoint(model=model).write(str(tmp_path / "c"))
+    fresh = _sequential()
+    train.Checkpoint(model=fresh).read(path)  # status not kept
+    np.testing.assert_array_equal(fresh(x).numpy(), model(x).numpy())
+
+
+class _Subclassed(keras.Model):
+    def __init__(self):
+        super().__init__()
+        self.dense1 = keras.layers.Dense(3)
+        self.blocks = [keras.layers.Dense(3), keras.layers.Dense(1)]
+
+    def call(self, inputs):
+        h = self.dense1(inputs)
+        for block in self.blocks:
+            h = block(h)
+        return h
+
+
+def test_subclassed_model_round_trip(tmp_path):
+    x = _inputs()
+    model = _Subclassed()
+    model(x)
+    path = train.Checkpoint(net=model).write(str(tmp_path / "c"))
+    assert "net/dense1/kernel" in np.load(path + ".npz").files
+    fresh = _Subclassed()
+    status = train.Checkpoint(net=fresh).read(path)
+    np.testing.assert_array_equal(fresh(x).numpy(), model(x).numpy())
+    status.assert_consumed()
+
+
+def test_functional_model_round_trip(tmp_path):
+    def build():
+        inputs = keras.Input(shape=(5,))
+        hidden = keras.layers.Dense(4, activation="tanh")(inputs)
+        return keras.Model(inputs=inputs, outputs=keras.layers.Dense(2)(hidden))
+
+    x = _inputs()
+    model = build()
+    path = train.Checkpoint(model=model).write(str(tmp_path / "c"))
+    fresh = build()
+    train.Checkpoint(model=fresh).read(path).assert_consumed()
+    np.testing.assert_array_equal(fresh(x).numpy(), model(x).numpy())
+
+
+def test_layer_added_after_restore_gets_its_values(tmp_path):
+    x = _inputs()
+    model = _sequential()
+    model(x)
+    path = train.Checkpoint(model=model).write(str(tmp_path / "c"))
+    fresh = keras.Sequential([keras.layers.Dense(4, activation="relu")])
+    status = train.Checkpoint(model=fresh).read(path)
+    fresh.add(keras.layers.Dropout(0.5))
+    fresh.add(keras.layers.Dense(2))
+    np.testing.assert_array_equal(fresh(x).numpy(), model(x).numpy())
+    status.assert_consumed()
+
+
+def test_wrong_layer_width_raises_with_both_shapes(tmp_path):
+    model = keras.Sequential([keras.layers.Dense(4)])
+    model(_inputs())
+    path = train.Checkpoint(model=model).write(str(tmp_path / "c"))
+    fresh = keras.Sequential([keras.layers.Dense(6)])
+    train.Checkpoint(model=fresh).read(path)
+    with pytest.raises(ValueError, match=r"model/layer_with_weights-0/kernel.*\(5, 4\).*\(5, 6\)"):
+        fresh(_inputs())
+
+
+def test_guide_model_optimizer_and_global_step():
+    get_step = getattr(train, "get_or_create_global_step", None)
+    if get_step is None or not hasattr(train, "AdamOptimizer"):
+        pytest.skip("TF1 optimizers not available")
+    model = keras.Sequential(
+        [
+            keras.layers.Conv2D(16, [3, 3], activation="relu"),
+            keras.layers.GlobalAveragePooling2D(),
+            keras.layers.Dense(10),
+        ]
+    )
+    optimizer = train.AdamOptimizer(learning_rate=0.001)
+    checkpoint_dir = tempfile.mkdtemp()
+    checkpoint_prefix = os.path.join(checkpoint_dir, "ckpt")
+    step = get_step()
+    step.assign(np.int64(41))
+    root = train.Checkpoint(optimizer=optimizer, model=model, optimizer_step=step)
+
+    images = tf.constant(np.random.default_rng(1).random((2, 8, 8, 1), np.float32))
+    with tf.GradientTape() as tape:
+        loss = tf.reduce_mean(model(images) ** 2)
+    grads = tape.gradient(loss, model.trainable_variables)
+    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+
+    root.save(checkpoint_prefix)
+    before = [v.numpy().copy() for v in model.variables]
+    step.assign(np.int64(0))
+    for v in model.variables:
+        v.assign(tf.zeros_like(v))
+    status = root.restore(train.latest_checkpoint(checkpoint_dir))
+    status.assert_consumed()
+    assert int(step) == 41
+    for a, b in zip(model.variables, before):
+        np.testing.assert_array_equal(a.numpy(), b)
