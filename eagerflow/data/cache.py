@@ -12,11 +12,35 @@ import json
 import os
 import threading
 from collections.abc import Iterator
+from typing import Any
 
 import numpy as np
 
 from eagerflow.data import _structure
 from eagerflow.data._stage import Stage, close_iterator
+
+
+def describe(element: Any) -> Any:
+    """The nesting of an element as JSON data (namedtuples are marked, not rebuilt)."""
+    if isinstance(element, dict):
+        return {"dict": [[k, describe(v)] for k, v in element.items()]}
+    if isinstance(element, tuple):
+        kind = "namedtuple" if hasattr(element, "_fields") else "tuple"
+        return {kind: [describe(v) for v in element]}
+    return None
+
+
+def rebuild(description: Any) -> Any:
+    """A template with the described nesting, or None if it holds namedtuples."""
+    if description is None:
+        return 0
+    if "dict" in description:
+        items = [(k, rebuild(v)) for k, v in description["dict"]]
+        return None if any(v is None for _, v in items) else dict(items)
+    if "tuple" in description:
+        children = [rebuild(v) for v in description["tuple"]]
+        return None if any(c is None for c in children) else tuple(children)
+    return None
 
 
 def _encode(a: np.ndarray) -> np.ndarray:
@@ -69,6 +93,7 @@ class CacheStage(Stage):
         data_tmp = f"{self.filename}.data.tmp-{os.getpid()}-{threading.get_ident()}"
         count = 0
         strings: list[bool] | None = None
+        structure = None
         complete = False
         source = self.input.iterate()
         try:
@@ -77,6 +102,7 @@ class CacheStage(Stage):
                     flat = _structure.flatten(element)
                     if strings is None:
                         strings = [a.dtype.kind == "O" for a in flat]
+                        structure = describe(element)
                     for a in flat:
                         np.lib.format.write_array(f, _encode(a), allow_pickle=False)
                     count += 1
@@ -88,7 +114,8 @@ class CacheStage(Stage):
                 os.replace(data_tmp, self.filename + ".data")
                 index_tmp = data_tmp + ".index"
                 with open(index_tmp, "w") as f:
-                    json.dump({"count": count, "strings": strings or []}, f)
+                    index = {"count": count, "strings": strings or [], "structure": structure}
+                    json.dump(index, f)
                 os.replace(index_tmp, self.filename + ".index")
             elif os.path.exists(data_tmp):
                 os.remove(data_tmp)
@@ -96,7 +123,9 @@ class CacheStage(Stage):
     def _read_file(self) -> Iterator:
         with open(self.filename + ".index") as f:
             index = json.load(f)
-        template = self.input.element_spec
+        template = rebuild(index["structure"])
+        if template is None:  # namedtuples: their classes come from the pipeline's spec
+            template = self.input.element_spec
         strings = index["strings"]
         with open(self.filename + ".data", "rb") as f:
             for _ in range(index["count"]):

@@ -4,6 +4,10 @@ The first `buffer_size` elements fill a buffer; each output is a uniformly rando
 the buffer, whose place is then taken by the next input element; once the input ends the
 buffer is drained in random order. So the element at output position `t` always comes from
 the first `t + buffer_size` input elements, and `buffer_size=1` keeps the order.
+
+The shuffle runs on int64 ids, vectorized per chunk: row indices when the input is an
+`IndexPlan` (in-memory slices), otherwise ids of elements waiting in a dict. Both paths give
+the same order for the same seed.
 """
 
 from __future__ import annotations
@@ -19,41 +23,63 @@ from eagerflow.data import _seed
 from eagerflow.data._stage import CHUNK, IndexPlan, Stage, close_iterator
 
 
-def shuffle_chunks(chunks: Iterator, buffer_size: int, rng: np.random.Generator) -> Iterator:
-    """Buffer-shuffles a stream given as lists of items; yields lists of items."""
-    buf: list = []
-    for items in chunks:
-        start = 0
-        if len(buf) < buffer_size:
-            start = min(buffer_size - len(buf), len(items))
-            buf.extend(items[:start])
-            if start == len(items):
+def _steady_state(buf: np.ndarray, items: np.ndarray, picks: np.ndarray) -> np.ndarray:
+    """Outputs of `for k: out[k] = buf[picks[k]]; buf[picks[k]] = items[k]`, vectorized.
+
+    Output `k` is whatever slot `picks[k]` last received before step `k`: the item of the
+    previous step that picked the same slot, else the slot's content before the chunk.
+    """
+    order = np.argsort(picks, kind="stable")  # steps grouped by slot, in time order
+    slots = picks[order]
+    n = len(items)
+    same_as_previous = np.zeros(n, dtype=bool)
+    same_as_previous[1:] = slots[1:] == slots[:-1]
+    previous_step = np.zeros(n, dtype=np.int64)
+    previous_step[1:] = order[:-1]
+    out = np.empty_like(items)
+    out[order] = np.where(same_as_previous, items[previous_step], buf[slots])
+    last_of_slot = np.ones(n, dtype=bool)
+    last_of_slot[:-1] = ~same_as_previous[1:]
+    buf[slots[last_of_slot]] = items[order[last_of_slot]]
+    return out
+
+
+def shuffle_indices(chunks: Iterator, buffer_size: int, rng: np.random.Generator) -> Iterator:
+    """Buffer-shuffles a stream of int64 chunks; yields int64 chunks."""
+    filling: list = []
+    filled = 0
+    buf = None
+    for chunk in chunks:
+        if buf is None:
+            need = buffer_size - filled
+            if len(chunk) < need:
+                filling.append(chunk)
+                filled += len(chunk)
                 continue
-        rest = items[start:]
-        picks = rng.integers(0, len(buf), size=len(rest)).tolist()
-        out = [None] * len(rest)
-        for k, item in enumerate(rest):
-            i = picks[k]
-            out[k] = buf[i]
-            buf[i] = item
-        yield out
-    n = len(buf)
-    if n:
-        picks = rng.integers(0, np.arange(n, 0, -1)).tolist()
-        out = []
-        for i in picks:
-            out.append(buf[i])
-            buf[i] = buf[-1]
-            buf.pop()
-        yield out
+            filling.append(chunk[:need])
+            buf = np.concatenate(filling)
+            chunk = chunk[need:]
+            if not len(chunk):
+                continue
+        picks = rng.integers(0, buffer_size, size=len(chunk))
+        yield _steady_state(buf, chunk, picks)
+    if buf is None:
+        buf = np.concatenate(filling) if filling else np.empty(0, np.int64)
+    if len(buf):  # draining by uniform picks among the rest is a uniform permutation
+        yield buf[rng.permutation(len(buf))]
 
 
-def _lists(iterator: Iterator) -> Iterator:
+def _numbered(source: Iterator, store: dict) -> Iterator:
+    """Chunks of ids for the elements of `source`; the elements wait in `store` by id."""
+    first = 0
     while True:
-        items = list(itertools.islice(iterator, CHUNK))
-        if not items:
+        elements = list(itertools.islice(source, CHUNK))
+        if not elements:
             return
-        yield items
+        chunk = np.arange(first, first + len(elements), dtype=np.int64)
+        store.update(zip(chunk.tolist(), elements))
+        first += len(elements)
+        yield chunk
 
 
 class ShuffleStage(Stage):
@@ -83,9 +109,7 @@ class ShuffleStage(Stage):
             return None
 
         def indices() -> Iterator:
-            chunks = (c.tolist() for c in plan.indices())
-            for out in shuffle_chunks(chunks, self.buffer_size, self._next_rng()):
-                yield np.array(out, dtype=np.int64)
+            return shuffle_indices(plan.indices(), self.buffer_size, self._next_rng())
 
         return plan.with_indices(indices)
 
@@ -96,9 +120,13 @@ class ShuffleStage(Stage):
         return self._shuffled()
 
     def _shuffled(self) -> Iterator:
+        store: dict = {}
         source = self.input.iterate()
         try:
-            for out in shuffle_chunks(_lists(source), self.buffer_size, self._next_rng()):
-                yield from out
+            ids = _numbered(source, store)
+            for chunk in shuffle_indices(ids, self.buffer_size, self._next_rng()):
+                pop = store.pop
+                for i in chunk.tolist():
+                    yield pop(i)
         finally:
             close_iterator(source)
