@@ -75,12 +75,76 @@ from eagerflow.ops.math_ops import (
     less_equal,
     greater,
     greater_equal,
+    pow,
+    maximum,
+    minimum,
+    realdiv,
+    scalar_mul,
+    squared_difference,
+    div,
+    div_no_nan,
+    mod,
 )
+from eagerflow.ops.math_unary_ops import (
+    abs,
+    sign,
+    sqrt,
+    rsqrt,
+    reciprocal,
+    expm1,
+    log1p,
+    sin,
+    cos,
+    tan,
+    asin,
+    acos,
+    atan,
+    atan2,
+    sinh,
+    cosh,
+    asinh,
+    acosh,
+    atanh,
+    sigmoid,
+    floor,
+    ceil,
+    round,
+    is_nan,
+    is_inf,
+    is_finite,
+)
+from eagerflow.ops.math_special_ops import erf, lgamma, digamma, polygamma
+from eagerflow.ops.logical_ops import logical_and, logical_or, logical_not, logical_xor
+from eagerflow.ops.complex_ops import complex, conj, real, imag
 from eagerflow.ops.cast_ops import cast
-from eagerflow.ops.reduction_ops import reduce_sum, reduce_mean
+from eagerflow.ops.reduction_ops import (
+    reduce_sum,
+    reduce_mean,
+    reduce_max,
+    reduce_min,
+    reduce_prod,
+    reduce_any,
+    reduce_all,
+    reduce_logsumexp,
+    count_nonzero,
+    argmax,
+    argmin,
+    cumsum,
+    cumprod,
+)
 
 # -- ops: linalg ----------------------------------------------------------------------------
-from eagerflow.ops.linalg_ops import matmul
+from eagerflow.ops.linalg_ops import matmul, matrix_transpose, matrix_inverse, matrix_determinant
+from eagerflow.ops.einsum_ops import einsum, tensordot
+from eagerflow.ops.matrix_ops import (
+    eye,
+    norm,
+    trace,
+    matrix_diag,
+    matrix_diag_part,
+    compat_v1_diag as diag,
+    compat_v1_diag_part as diag_part,
+)
 
 # -- ops: array -----------------------------------------------------------------------------
 from eagerflow.ops.array_ops import (
@@ -123,6 +187,7 @@ from eagerflow.ops.clip_ops import clip_by_value, clip_by_norm, clip_by_global_n
 
 # -- namespaces -----------------------------------------------------------------------------
 from eagerflow import math, linalg, config, test, compat, contrib
+from eagerflow import bitwise
 from eagerflow import nn, random
 from eagerflow import data
 

@@ -1,4 +1,8 @@
 """`tf.linalg`: matrix products and linear algebra."""
 # ruff: noqa: F401
 
-from eagerflow.ops.linalg_ops import matmul
+from eagerflow.ops.clip_ops import global_norm
+from eagerflow.ops.einsum_ops import einsum, tensordot
+from eagerflow.ops.linalg_ops import det, inv, matmul, matrix_transpose
+from eagerflow.ops.math_unary_ops import l2_normalize
+from eagerflow.ops.matrix_ops import diag, diag_part, eye, norm, trace

@@ -11,6 +11,17 @@ from eagerflow.ops.random_ops import normal as random_normal, uniform as random_
 from eagerflow.ops.random_ops import shuffle as random_shuffle
 from eagerflow import nn, random
 from eagerflow.ops.math_ops import log
+from eagerflow.ops.math_ops import div, divide_no_nan as div_no_nan, squared_difference
+from eagerflow.ops.math_unary_ops import rsqrt, reciprocal, expm1, log1p, ceil
+from eagerflow.ops.math_unary_ops import is_nan, is_inf, is_finite
+from eagerflow.ops.math_special_ops import erf, lgamma, digamma, polygamma
+from eagerflow.ops.logical_ops import logical_xor
+from eagerflow.ops.complex_ops import conj, real, imag
+from eagerflow.ops.reduction_ops import argmax as arg_max, argmin as arg_min
+from eagerflow.ops.reduction_ops import cumprod, count_nonzero, reduce_logsumexp
+from eagerflow.ops.linalg_ops import matrix_inverse, matrix_determinant, matrix_transpose
+from eagerflow.ops.matrix_ops import matrix_diag, matrix_diag_part, trace
+from eagerflow.ops.matrix_ops import compat_v1_diag as diag, compat_v1_diag_part as diag_part
 
 
 def enable_eager_execution(

@@ -73,6 +73,9 @@ def _to_array(value: Any, dtype: dtypes.DType | None, dtype_hint: Any) -> Any:
         return arr if dtype is None else _cast_checked(arr, dtype, value)
     else:
         arr = _python_to_array(value)
+        if dtype is not None and arr.dtype == np.float32 and dtype._np.itemsize > 4:
+            # Python floats are doubles: a wider dtype takes the exact value, not a float32.
+            arr = np.asarray(value, dtype=np.float64)
     if dtype is not None:
         return _cast_checked(arr, dtype, value)
     if dtype_hint is not None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from eagerflow.core import errors
-from eagerflow.core.convert import binary_operands
+from eagerflow.core.convert import binary_operands, convert_to_tensor
 from eagerflow.core.dispatch import Primitive, execute
 from eagerflow.core.gradient_registry import RegisterGradient
 from eagerflow.core.tensor import Tensor, override_operator
@@ -95,7 +95,7 @@ def matmul(
             f"MatMul: both inputs must be at least rank 2: a is {a.shape}, b is {b.shape}",
         )
     if adjoint_a or adjoint_b:
-        from eagerflow.ops.math_ops import conj  # noqa: PLC0415
+        from eagerflow.ops.complex_ops import conj  # noqa: PLC0415
 
         a = conj(a) if adjoint_a and a.dtype.is_complex else a
         b = conj(b) if adjoint_b and b.dtype.is_complex else b
@@ -109,3 +109,111 @@ def matmul(
 
 override_operator("__matmul__", matmul)
 override_operator("__rmatmul__", lambda self, other: matmul(other, self))
+
+
+# -- inverse and determinant ---------------------------------------------------------------------
+def _linalg_call(op: str, fn: Any, a: Any) -> Any:
+    try:
+        return fn(a)
+    except Exception as exc:
+        if type(exc).__name__ != "LinAlgError":
+            raise
+        raise errors.InvalidArgumentError(
+            None, None, f"{op}: input is not invertible (shape {a.shape}): {exc}"
+        ) from None
+
+
+def _inverse_kernel(xp: Any, a: Any, adjoint: bool) -> Any:
+    if adjoint:
+        a = xp.conj(xp.swapaxes(a, -1, -2))
+    return _linalg_call("MatrixInverse", xp.linalg.inv, a)
+
+
+def _determinant_rule(a: TensorSpec) -> TensorSpec:
+    return TensorSpec(a.shape[:-2], a.dtype)
+
+
+MATRIX_INVERSE = Primitive("MatrixInverse", _inverse_kernel, rules.unary)
+MATRIX_DETERMINANT = Primitive(
+    "MatrixDeterminant", lambda xp, a: xp.linalg.det(a), _determinant_rule
+)
+
+
+@RegisterGradient("MatrixInverse")
+def _matrix_inverse_grad(op: Any, grad: Tensor) -> Tensor:
+    # d(A^-1) = -A^-1 dA A^-1, so dA = -A^-T g A^-T (adjoint: the transpose of that).
+    from eagerflow.ops.math_ops import negative  # noqa: PLC0415
+
+    ainv = op.outputs[0]
+    g = negative(matmul(ainv, matmul(grad, ainv, adjoint_b=True), adjoint_a=True))
+    return matrix_transpose(g, conjugate=True) if op.get_attr("adjoint") else g
+
+
+@RegisterGradient("MatrixDeterminant")
+def _matrix_determinant_grad(op: Any, grad: Tensor) -> Tensor:
+    # d det(A) / dA = det(A) A^-T.
+    from eagerflow.ops.array_ops import reshape  # noqa: PLC0415
+    from eagerflow.ops.math_ops import multiply  # noqa: PLC0415
+
+    a = op.inputs[0]
+    scale = reshape(multiply(grad, op.outputs[0]), op.outputs[0].shape.as_list() + [1, 1])
+    return multiply(scale, matrix_transpose(inv(a)))
+
+
+def _check_square(op: str, a: Tensor) -> None:
+    dims = a.shape.as_list()
+    if len(dims) < 2 or (dims[-1] is not None and dims[-1] != dims[-2]):
+        raise errors.InvalidArgumentError(
+            None, None, f"{op}: input must be a (batch of) square matrices, got shape {a.shape}"
+        )
+    if not a.dtype.is_floating and not a.dtype.is_complex:
+        raise errors.InvalidArgumentError(
+            None, None, f"{op}: input must be floating-point or complex, got {a.dtype.name}"
+        )
+
+
+def inv(input: Any, adjoint: bool = False, name: Any = None) -> Tensor:  # noqa: A002
+    """Inverse of each square matrix in the last two dims (`tf.linalg.inv`).
+
+    Raises InvalidArgumentError for a singular matrix.
+
+    Example:
+        >>> tf.linalg.inv(tf.constant([[2.0, 0.0], [0.0, 4.0]])).numpy()
+        array([[0.5 , 0.  ],
+               [0.  , 0.25]], dtype=float32)
+    """
+    a = convert_to_tensor(input)
+    _check_square("MatrixInverse", a)
+    return execute(MATRIX_INVERSE, (a,), {"adjoint": bool(adjoint)})
+
+
+def det(input: Any, name: Any = None) -> Tensor:  # noqa: A002
+    """Determinant of each square matrix in the last two dims (`tf.linalg.det`).
+
+    Example:
+        >>> tf.linalg.det(tf.constant([[1.0, 2.0], [3.0, 4.0]])).numpy()
+        -2.0
+    """
+    a = convert_to_tensor(input)
+    _check_square("MatrixDeterminant", a)
+    return execute(MATRIX_DETERMINANT, (a,))
+
+
+def matrix_transpose(a: Any, name: str = "matrix_transpose", conjugate: bool = False) -> Tensor:
+    """Transposes the last two dims of `a` (`tf.linalg.matrix_transpose`).
+
+    Example:
+        >>> tf.linalg.matrix_transpose(tf.zeros([5, 2, 3])).shape
+        TensorShape([5, 3, 2])
+    """
+    from eagerflow.ops.array_ops import transpose  # noqa: PLC0415
+
+    x = convert_to_tensor(a)
+    if x.ndim < 2:
+        raise ValueError(f"matrix_transpose: `a` must be at least rank 2, got shape {x.shape}")
+    perm = list(range(x.ndim - 2)) + [x.ndim - 1, x.ndim - 2]
+    return transpose(x, perm, conjugate=conjugate)
+
+
+matrix_inverse = inv
+matrix_determinant = det

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import collections
 from typing import Any
 
-from eagerflow.core import errors
+from eagerflow.core import dtypes, errors
 from eagerflow.core.convert import convert_to_tensor
 from eagerflow.core.dispatch import Primitive, execute
-from eagerflow.core.gradient_registry import RegisterGradient
+from eagerflow.core.gradient_registry import RegisterGradient, no_gradient
 from eagerflow.core.tensor import Tensor
 from eagerflow.core.tensor_shape import TensorShape
 from eagerflow.core.tensor_spec import TensorSpec
+from eagerflow.ops._dtype_kinds import check_kind
 
 
 def normalize_axis(op: str, axis: Any, rank: int) -> tuple:
@@ -44,8 +46,11 @@ def _reduction_rule(x: TensorSpec, axis: tuple, keepdims: bool) -> TensorSpec:
     return TensorSpec(reduction_shape(x, axis, keepdims), x.dtype)
 
 
+# `dtype=x.dtype`: NumPy would widen int32 sums to int64; TF keeps the input dtype.
 SUM = Primitive(
-    "Sum", lambda xp, x, axis, keepdims: xp.sum(x, axis=axis, keepdims=keepdims), _reduction_rule
+    "Sum",
+    lambda xp, x, axis, keepdims: xp.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype),
+    _reduction_rule,
 )
 
 
@@ -100,3 +105,419 @@ def reduce_mean(
     if x.dtype.is_integer:
         return floordiv(total, max(count, 1))
     return truediv(total, cast(count, x.dtype))
+
+
+# -- max, min, prod, any, all ----------------------------------------------------------------
+def _reducer(fn_name: str) -> Any:
+    def kernel(xp: Any, x: Any, axis: tuple, keepdims: bool) -> Any:
+        return getattr(xp, fn_name)(x, axis=axis, keepdims=keepdims)
+
+    return kernel
+
+
+def _prod_kernel(xp: Any, x: Any, axis: tuple, keepdims: bool) -> Any:
+    return xp.prod(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+
+
+MAX = Primitive("Max", _reducer("max"), _reduction_rule)
+MIN = Primitive("Min", _reducer("min"), _reduction_rule)
+PROD = Primitive("Prod", _prod_kernel, _reduction_rule)
+ANY = Primitive("Any", _reducer("any"), _reduction_rule)
+ALL = Primitive("All", _reducer("all"), _reduction_rule)
+no_gradient("Any")
+no_gradient("All")
+
+
+def _min_or_max_grad(op: Any, grad: Tensor) -> Tensor:
+    # The gradient is split evenly among the elements equal to the extremum, as TF.
+    from eagerflow.ops.cast_ops import cast  # noqa: PLC0415
+    from eagerflow.ops.math_ops import divide, equal, multiply  # noqa: PLC0415
+
+    x = op.inputs[0]
+    axis, keepdims = op.get_attr("axis"), op.get_attr("keepdims")
+    extremum = expand_reduced(op.outputs[0], x, axis, keepdims)
+    indicators = cast(equal(extremum, x), grad.dtype)
+    count = reduce_sum(indicators, axis, keepdims=True)
+    return multiply(divide(indicators, count), expand_reduced(grad, x, axis, keepdims))
+
+
+RegisterGradient("Max")(_min_or_max_grad)
+RegisterGradient("Min")(_min_or_max_grad)
+
+
+@RegisterGradient("Prod")
+def _prod_grad(op: Any, grad: Tensor) -> Tensor:
+    # The public function reduces one axis per Prod op. The product of the others along that
+    # axis is an exclusive cumprod from each side: no division, so zeros are handled.
+    from eagerflow.ops.math_ops import multiply  # noqa: PLC0415
+
+    x = op.inputs[0]
+    axis, keepdims = op.get_attr("axis"), op.get_attr("keepdims")
+    (a,) = axis
+    others = multiply(cumprod(x, a, exclusive=True), cumprod(x, a, exclusive=True, reverse=True))
+    return multiply(others, expand_reduced(grad, x, axis, keepdims))
+
+
+_WANTED = {"fiu": "a real numeric", "b": "a bool"}
+
+
+def _reduce(prim: Primitive, input_tensor: Any, axis: Any, keepdims: bool, kinds: str) -> Tensor:
+    x = convert_to_tensor(input_tensor)
+    check_kind(prim.name, x, kinds, _WANTED[kinds], "input_tensor")
+    axes = normalize_axis(prim.name, axis, x.ndim)
+    return execute(prim, (x,), {"axis": axes, "keepdims": bool(keepdims)})
+
+
+def reduce_max(
+    input_tensor: Any, axis: Any = None, keepdims: bool = False, name: Any = None
+) -> Tensor:
+    """Maximum of elements across `axis` (all axes when None); ties share the gradient.
+
+    Example:
+        >>> tf.reduce_max(tf.constant([[1, 5], [3, 4]]), axis=1).numpy()
+        array([5, 4], dtype=int32)
+    """
+    return _reduce(MAX, input_tensor, axis, keepdims, "fiu")
+
+
+def reduce_min(
+    input_tensor: Any, axis: Any = None, keepdims: bool = False, name: Any = None
+) -> Tensor:
+    """Minimum of elements across `axis` (all axes when None); ties share the gradient.
+
+    Example:
+        >>> tf.reduce_min(tf.constant([[1, 5], [3, 4]]), axis=1).numpy()
+        array([1, 3], dtype=int32)
+    """
+    return _reduce(MIN, input_tensor, axis, keepdims, "fiu")
+
+
+def reduce_prod(
+    input_tensor: Any, axis: Any = None, keepdims: bool = False, name: Any = None
+) -> Tensor:
+    """Product of elements across `axis` (all axes when None).
+
+    Example:
+        >>> tf.reduce_prod(tf.constant([[1.0, 2.0], [3.0, 4.0]])).numpy()
+        24.0
+    """
+    x = convert_to_tensor(input_tensor)
+    axes = normalize_axis("Prod", axis, x.ndim)
+    if not axes:
+        return execute(PROD, (x,), {"axis": (), "keepdims": bool(keepdims)})
+    # One axis per op (last first, so the remaining indices stay valid): see _prod_grad.
+    for a in reversed(axes):
+        x = execute(PROD, (x,), {"axis": (a,), "keepdims": bool(keepdims)})
+    return x
+
+
+def reduce_any(
+    input_tensor: Any, axis: Any = None, keepdims: bool = False, name: Any = None
+) -> Tensor:
+    """Logical OR of bool elements across `axis` (all axes when None).
+
+    Example:
+        >>> tf.reduce_any(tf.constant([[True, False], [False, False]]), axis=1).numpy()
+        array([ True, False])
+    """
+    return _reduce(ANY, input_tensor, axis, keepdims, "b")
+
+
+def reduce_all(
+    input_tensor: Any, axis: Any = None, keepdims: bool = False, name: Any = None
+) -> Tensor:
+    """Logical AND of bool elements across `axis` (all axes when None).
+
+    Example:
+        >>> tf.reduce_all(tf.constant([[True, False], [True, True]]), axis=1).numpy()
+        array([False,  True])
+    """
+    return _reduce(ALL, input_tensor, axis, keepdims, "b")
+
+
+# -- composites: logsumexp, variance, std, count_nonzero, euclidean norm -----------------------
+def reduce_logsumexp(
+    input_tensor: Any, axis: Any = None, keepdims: bool = False, name: Any = None
+) -> Tensor:
+    """Computes log(sum(exp(x))) across `axis`, stably (the maximum is factored out).
+
+    Example:
+        >>> round(float(tf.reduce_logsumexp(tf.constant([0.0, 0.0]))), 4)  # log(2)
+        0.6931
+    """
+    from eagerflow.ops.array_ops import reshape, stop_gradient, zeros_like  # noqa: PLC0415
+    from eagerflow.ops.gather_ops import where  # noqa: PLC0415
+    from eagerflow.ops.math_ops import add, exp, log, subtract  # noqa: PLC0415
+    from eagerflow.ops.math_unary_ops import is_finite  # noqa: PLC0415
+
+    x = convert_to_tensor(input_tensor)
+    axes = normalize_axis("Max", axis, x.ndim)
+    raw_max = reduce_max(x, axes, keepdims=True)
+    # A max of +-inf would give inf - inf = NaN; such rows use 0 as the shift instead.
+    shift = stop_gradient(where(is_finite(raw_max), raw_max, zeros_like(raw_max)))
+    result = log(reduce_sum(exp(subtract(x, shift)), axes, keepdims))
+    if not keepdims:
+        shift = reshape(shift, result.shape.as_list())
+    return add(result, shift)
+
+
+def reduce_variance(
+    input_tensor: Any, axis: Any = None, keepdims: bool = False, name: Any = None
+) -> Tensor:
+    """Population variance of elements across `axis` (all axes when None), floats only.
+
+    Example:
+        >>> tf.math.reduce_variance(tf.constant([1.0, 2.0, 3.0, 4.0])).numpy()
+        1.25
+    """
+    from eagerflow.ops.math_ops import square, subtract  # noqa: PLC0415
+
+    x = convert_to_tensor(input_tensor)
+    if not (x.dtype.is_floating or x.dtype.is_complex):
+        raise TypeError(f"reduce_variance: input must be floating-point, got {x.dtype.name}")
+    mean = reduce_mean(x, axis, keepdims=True)
+    return reduce_mean(square(subtract(x, mean)), axis, keepdims)
+
+
+def reduce_std(
+    input_tensor: Any, axis: Any = None, keepdims: bool = False, name: Any = None
+) -> Tensor:
+    """Population standard deviation of elements across `axis` (all axes when None).
+
+    Example:
+        >>> tf.math.reduce_std(tf.constant([1.0, 3.0])).numpy()
+        1.0
+    """
+    from eagerflow.ops.math_unary_ops import sqrt  # noqa: PLC0415
+
+    return sqrt(reduce_variance(input_tensor, axis, keepdims))
+
+
+def reduce_euclidean_norm(
+    input_tensor: Any, axis: Any = None, keepdims: bool = False, name: Any = None
+) -> Tensor:
+    """Computes sqrt(sum(x ** 2)) across `axis` (all axes when None).
+
+    Example:
+        >>> tf.math.reduce_euclidean_norm(tf.constant([3.0, 4.0])).numpy()
+        5.0
+    """
+    from eagerflow.ops.math_ops import square  # noqa: PLC0415
+    from eagerflow.ops.math_unary_ops import sqrt  # noqa: PLC0415
+
+    return sqrt(reduce_sum(square(convert_to_tensor(input_tensor)), axis, keepdims))
+
+
+def count_nonzero(
+    input: Any,  # noqa: A002 (TF's name)
+    axis: Any = None,
+    keepdims: Any = None,
+    dtype: Any = dtypes.int64,
+    name: Any = None,
+) -> Tensor:
+    """Counts the non-zero elements across `axis` (all axes when None), as `dtype` (int64).
+
+    Example:
+        >>> tf.math.count_nonzero(tf.constant([0, 1, 2, 0])).numpy()
+        2
+    """
+    from eagerflow.ops.cast_ops import cast  # noqa: PLC0415
+    from eagerflow.ops.math_ops import not_equal  # noqa: PLC0415
+
+    x = convert_to_tensor(input)
+    nonzero = not_equal(x, False if x.dtype.is_bool else 0)
+    return cast(reduce_sum(cast(nonzero, dtypes.int64), axis, bool(keepdims)), dtype)
+
+
+# -- argmax, argmin --------------------------------------------------------------------------
+def _arg_kernel(fn_name: str) -> Any:
+    def kernel(xp: Any, x: Any, axis: int, output_type: Any) -> Any:
+        return getattr(xp, fn_name)(x, axis=axis).astype(output_type._np, copy=False)
+
+    return kernel
+
+
+def _arg_rule(x: TensorSpec, axis: int, output_type: Any) -> TensorSpec:
+    return TensorSpec(reduction_shape(x, (axis,), False), output_type)
+
+
+ARG_MAX = Primitive("ArgMax", _arg_kernel("argmax"), _arg_rule)
+ARG_MIN = Primitive("ArgMin", _arg_kernel("argmin"), _arg_rule)
+no_gradient("ArgMax")
+no_gradient("ArgMin")
+
+
+def _arg(prim: Primitive, input: Any, axis: Any, output_type: Any) -> Tensor:
+    x = convert_to_tensor(input)
+    output_type = dtypes.as_dtype(output_type)
+    if output_type not in (dtypes.int32, dtypes.int64, dtypes.int16, dtypes.uint16):
+        raise TypeError(f"{prim.name}: output_type must be int32 or int64, got {output_type}")
+    if x.ndim == 0:
+        raise errors.InvalidArgumentError(None, None, f"{prim.name}: input must be at least 1-D")
+    (a,) = normalize_axis(prim.name, 0 if axis is None else axis, x.ndim)
+    return execute(prim, (x,), {"axis": a, "output_type": output_type})
+
+
+def argmax(
+    input: Any,  # noqa: A002 (TF's name)
+    axis: Any = None,
+    output_type: Any = dtypes.int64,
+    name: Any = None,
+) -> Tensor:
+    """Index of the largest value along `axis` (0 when None); the first one on ties.
+
+    Example:
+        >>> tf.argmax(tf.constant([[1, 5], [7, 4]]), axis=1).numpy()
+        array([1, 0])
+    """
+    return _arg(ARG_MAX, input, axis, output_type)
+
+
+def argmin(
+    input: Any,  # noqa: A002 (TF's name)
+    axis: Any = None,
+    output_type: Any = dtypes.int64,
+    name: Any = None,
+) -> Tensor:
+    """Index of the smallest value along `axis` (0 when None); the first one on ties.
+
+    Example:
+        >>> tf.argmin(tf.constant([[1, 5], [7, 4]]), axis=1).numpy()
+        array([0, 1])
+    """
+    return _arg(ARG_MIN, input, axis, output_type)
+
+
+# -- cumulative sums and products --------------------------------------------------------------
+def _cumulative(fn_name: str, identity: int) -> Any:
+    def kernel(xp: Any, x: Any, axis: int, exclusive: bool, reverse: bool) -> Any:
+        if reverse:
+            x = xp.flip(x, axis)
+        out = getattr(xp, fn_name)(x, axis=axis, dtype=x.dtype)
+        if exclusive and x.shape[axis]:
+            head = [slice(None)] * x.ndim
+            head[axis] = slice(0, 1)
+            body = [slice(None)] * x.ndim
+            body[axis] = slice(0, -1)
+            first = xp.full_like(x[tuple(head)], identity)
+            out = xp.concatenate([first, out[tuple(body)]], axis=axis)
+        return xp.flip(out, axis) if reverse else out
+
+    return kernel
+
+
+def _cumulative_rule(x: TensorSpec, **attrs: Any) -> TensorSpec:
+    return TensorSpec(x.shape, x.dtype)
+
+
+CUMSUM = Primitive("Cumsum", _cumulative("cumsum", 0), _cumulative_rule)
+CUMPROD = Primitive("Cumprod", _cumulative("cumprod", 1), _cumulative_rule)
+
+
+@RegisterGradient("Cumsum")
+def _cumsum_grad(op: Any, grad: Tensor) -> Tensor:
+    axis, exclusive, reverse = (op.get_attr(k) for k in ("axis", "exclusive", "reverse"))
+    return cumsum(grad, axis, exclusive=exclusive, reverse=not reverse)
+
+
+@RegisterGradient("Cumprod")
+def _cumprod_grad(op: Any, grad: Tensor) -> Tensor:
+    # As TF: divides by x, so the gradient is not defined where x is 0.
+    from eagerflow.ops.math_ops import divide, multiply  # noqa: PLC0415
+
+    x = op.inputs[0]
+    axis, exclusive, reverse = (op.get_attr(k) for k in ("axis", "exclusive", "reverse"))
+    prod = cumprod(x, axis, exclusive=exclusive, reverse=reverse)
+    out = cumsum(multiply(prod, grad), axis, exclusive=exclusive, reverse=not reverse)
+    return divide(out, x)
+
+
+def _cumulative_op(prim: Primitive, x: Any, axis: Any, exclusive: bool, reverse: bool) -> Tensor:
+    x = convert_to_tensor(x)
+    if x.ndim == 0:
+        raise errors.InvalidArgumentError(None, None, f"{prim.name}: input must be at least 1-D")
+    (a,) = normalize_axis(prim.name, int(axis), x.ndim)
+    attrs = {"axis": a, "exclusive": bool(exclusive), "reverse": bool(reverse)}
+    return execute(prim, (x,), attrs)
+
+
+def cumsum(
+    x: Any, axis: Any = 0, exclusive: bool = False, reverse: bool = False, name: Any = None
+) -> Tensor:
+    """Cumulative sum along `axis`; `exclusive` starts at 0, `reverse` sums from the end.
+
+    Example:
+        >>> tf.cumsum(tf.constant([1, 2, 3]), exclusive=True).numpy()
+        array([0, 1, 3], dtype=int32)
+    """
+    return _cumulative_op(CUMSUM, x, axis, exclusive, reverse)
+
+
+def cumprod(
+    x: Any, axis: Any = 0, exclusive: bool = False, reverse: bool = False, name: Any = None
+) -> Tensor:
+    """Cumulative product along `axis`; `exclusive` starts at 1, `reverse` runs from the end.
+
+    Example:
+        >>> tf.math.cumprod(tf.constant([1, 2, 3]), reverse=True).numpy()
+        array([6, 6, 3], dtype=int32)
+    """
+    return _cumulative_op(CUMPROD, x, axis, exclusive, reverse)
+
+
+# -- top_k ---------------------------------------------------------------------------------------
+def _top_k_kernel(xp: Any, x: Any, k: int) -> tuple:
+    # Descending and stable: equal values keep their index order, as TF.
+    key = ~x if x.dtype.kind == "u" else -x
+    indices = xp.argsort(key, axis=-1, kind="stable")[..., :k]
+    return xp.take_along_axis(x, indices, axis=-1), indices.astype("int32")
+
+
+def _top_k_rule(x: TensorSpec, k: int) -> tuple:
+    dims = x.shape.as_list()
+    out = dims[:-1] + [k]
+    return TensorSpec(out, x.dtype), TensorSpec(out, dtypes.int32)
+
+
+TOP_K = Primitive("TopKV2", _top_k_kernel, _top_k_rule, num_outputs=2)
+
+
+@RegisterGradient("TopKV2")
+def _top_k_grad(op: Any, grad: Tensor, _indices_grad: Any = None) -> Tensor:
+    # Scatter the values' gradient back through a one-hot mask of the chosen indices.
+    from eagerflow.ops.array_ops import expand_dims  # noqa: PLC0415
+    from eagerflow.ops.gather_ops import one_hot  # noqa: PLC0415
+    from eagerflow.ops.math_ops import multiply  # noqa: PLC0415
+
+    x = op.inputs[0]
+    indices = op.outputs[1]
+    mask = one_hot(indices, x.shape[-1], dtype=grad.dtype)  # [..., k, n]
+    return reduce_sum(multiply(expand_dims(grad, -1), mask), -2)
+
+
+# `(values, indices)`, also readable by name, as TF's namedtuple.
+TopKResult = collections.namedtuple("TopKV2", ["values", "indices"])
+
+
+def top_k(input: Any, k: int = 1, sorted: bool = True, name: Any = None) -> tuple:  # noqa: A002
+    """The `k` largest entries along the last axis and their indices, largest first.
+
+    Returns a `(values, indices)` pair, as TF's `TopKV2` (indices are int32).
+
+    Example:
+        >>> values, indices = tf.math.top_k(tf.constant([1.0, 3.0, 2.0]), k=2)
+        >>> values.numpy(), indices.numpy()
+        (array([3., 2.], dtype=float32), array([1, 2], dtype=int32))
+    """
+    x = convert_to_tensor(input)
+    k = int(k)
+    if x.ndim == 0:
+        raise errors.InvalidArgumentError(None, None, "TopKV2: input must be at least 1-D")
+    if not 0 <= k <= x.shape[-1]:
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"TopKV2: input must have at least k={k} columns, got shape {x.shape}",
+        )
+    values, indices = execute(TOP_K, (x,), {"k": k})
+    return TopKResult(values, indices)

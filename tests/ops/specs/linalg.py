@@ -28,3 +28,186 @@ SPECS = [
     OpSpec("matmul_batched_broadcast", tf.matmul, np.matmul, (Arg((2, 3, 4)), Arg((4, 5)))),
     OpSpec("matmul_operator", lambda a, b: a @ b, np.matmul, (Arg((3, 4)), Arg((4, 2)))),
 ]
+
+
+def _well_conditioned(a):
+    """Shifts a random matrix toward the identity so inverses and determinants stay tame."""
+    n = a.shape[-1]
+    return a + 3.0 * np.eye(n, dtype=a.dtype)
+
+
+SPECS += [
+    OpSpec(
+        "einsum_matmul",
+        lambda a, b: tf.einsum("ij,jk->ik", a, b),
+        np.matmul,
+        (Arg((3, 4)), Arg((4, 2))),
+    ),
+    OpSpec(
+        "einsum_batch_ellipsis",
+        lambda a, b: tf.einsum("...ij,...jk->...ik", a, b),
+        lambda a, b: np.einsum("...ij,...jk->...ik", a, b),
+        (Arg((2, 3, 4)), Arg((4, 5))),
+    ),
+    OpSpec(
+        "einsum_implicit_output",
+        lambda a, b: tf.einsum("ij,kj", a, b),
+        lambda a, b: np.einsum("ij,kj", a, b),
+        (Arg((3, 4)), Arg((2, 4))),
+    ),
+    OpSpec(
+        "einsum_sum_only_in_one",
+        lambda a, b: tf.einsum("ijk,j->i", a, b),
+        lambda a, b: np.einsum("ijk,j->i", a, b),
+        (Arg((2, 3, 4)), Arg((3,))),
+    ),
+    OpSpec(
+        "einsum_trace_and_outer",
+        lambda a, b: tf.einsum("ii,j->j", a, b),
+        lambda a, b: np.einsum("ii,j->j", a, b),
+        (Arg((3, 3)), Arg((4,))),
+    ),
+    OpSpec(
+        "einsum_diagonal",
+        lambda a: tf.einsum("bii->bi", a),
+        lambda a: np.einsum("bii->bi", a),
+        (Arg((2, 3, 3)),),
+    ),
+    OpSpec(
+        "einsum_broadcast_size_one",
+        lambda a, b: tf.einsum("...i,...i->...", a, b),
+        lambda a, b: np.einsum("...i,...i->...", a, b),
+        (Arg((1, 4)), Arg((3, 4))),
+    ),
+    OpSpec(
+        "einsum_three_operands",
+        lambda a, b, c: tf.einsum("ij,jk,kl->il", a, b, c),
+        lambda a, b, c: np.einsum("ij,jk,kl->il", a, b, c),
+        (Arg((2, 3)), Arg((3, 4)), Arg((4, 2))),
+    ),
+    OpSpec(
+        "tensordot_int",
+        lambda a, b: tf.tensordot(a, b, axes=2),
+        lambda a, b: np.tensordot(a, b, axes=2),
+        (Arg((2, 3, 4)), Arg((3, 4, 5))),
+    ),
+    OpSpec(
+        "tensordot_pairs",
+        lambda a, b: tf.tensordot(a, b, axes=[[0, 2], [2, 0]]),
+        lambda a, b: np.tensordot(a, b, axes=[[0, 2], [2, 0]]),
+        (Arg((2, 3, 4)), Arg((4, 5, 2))),
+    ),
+    OpSpec(
+        "tensordot_outer",
+        lambda a, b: tf.tensordot(a, b, axes=0),
+        lambda a, b: np.tensordot(a, b, axes=0),
+        (Arg((2,)), Arg((3,))),
+    ),
+    OpSpec(
+        "inv",
+        lambda a: tf.linalg.inv(a + 3.0 * tf.eye(3, dtype=a.dtype)),
+        lambda a: np.linalg.inv(_well_conditioned(a)),
+        (Arg((2, 3, 3)),),
+        rtol=1e-4,
+    ),
+    OpSpec(
+        "inv_adjoint",
+        lambda a: tf.linalg.inv(a + 3.0 * tf.eye(3, dtype=a.dtype), adjoint=True),
+        lambda a: np.linalg.inv(np.swapaxes(_well_conditioned(a), -1, -2)),
+        (Arg((3, 3)),),
+        rtol=1e-4,
+    ),
+    OpSpec(
+        "det",
+        lambda a: tf.linalg.det(a + 3.0 * tf.eye(3, dtype=a.dtype)),
+        lambda a: np.linalg.det(_well_conditioned(a)),
+        (Arg((2, 3, 3)),),
+        rtol=1e-4,
+    ),
+    OpSpec(
+        "matrix_transpose",
+        tf.linalg.matrix_transpose,
+        lambda a: np.swapaxes(a, -1, -2),
+        (Arg((2, 3, 4)),),
+    ),
+    OpSpec(
+        "diag",
+        tf.linalg.diag,
+        lambda d: d[..., :, None] * np.eye(d.shape[-1], dtype=d.dtype),
+        (Arg((2, 3)),),
+    ),
+    OpSpec(
+        "diag_offset_rectangular",
+        lambda d: tf.linalg.diag(d, k=1, num_rows=3, num_cols=4),
+        lambda d: np.pad(np.diag(d, k=1), [(0, 0), (0, 0)])[:3, :4],
+        (Arg((3,)),),
+    ),
+    OpSpec(
+        "diag_part",
+        tf.linalg.diag_part,
+        lambda a: np.diagonal(a, axis1=-2, axis2=-1),
+        (Arg((2, 3, 4)),),
+    ),
+    OpSpec(
+        "diag_part_offset",
+        lambda a: tf.linalg.diag_part(a, k=-1),
+        lambda a: np.diagonal(a, offset=-1, axis1=-2, axis2=-1),
+        (Arg((4, 3)),),
+    ),
+    OpSpec("trace", tf.linalg.trace, lambda a: np.trace(a, axis1=-2, axis2=-1), (Arg((2, 3, 3)),)),
+    OpSpec(
+        "compat_v1_diag_rank2",
+        lambda d: tf.linalg.diag_part(tf.reshape(tf.compat.v1.diag(d), [6, 6])),
+        lambda d: d.reshape(-1),
+        (Arg((2, 3)),),
+    ),
+]
+
+# -- norms ---------------------------------------------------------------------------------
+AWAY = Arg((3, 4), low=0.3, high=2.0)  # |x| has a kink at 0
+SIGNED = Arg((3, 4), low=-2.0, high=2.0)
+SPECS += [
+    OpSpec("norm_euclidean_all", tf.norm, lambda x: np.linalg.norm(x.ravel()), (SIGNED,)),
+    OpSpec(
+        "norm_euclidean_axis",
+        lambda x: tf.norm(x, axis=1, keepdims=True),
+        lambda x: np.linalg.norm(x, axis=1, keepdims=True),
+        (SIGNED,),
+    ),
+    OpSpec(
+        "norm_1_axis",
+        lambda x: tf.norm(-x, ord=1, axis=0),
+        lambda x: np.linalg.norm(x, ord=1, axis=0),
+        (AWAY,),
+    ),
+    OpSpec(
+        "norm_inf_vector",
+        lambda x: tf.norm(x, ord=np.inf, axis=-1),
+        lambda x: np.linalg.norm(x, ord=np.inf, axis=-1),
+        (SIGNED,),
+    ),
+    OpSpec(
+        "norm_p3",
+        lambda x: tf.norm(x, ord=3, axis=1),
+        lambda x: np.linalg.norm(x, ord=3, axis=1),
+        (AWAY,),
+    ),
+    OpSpec(
+        "norm_fro_matrix",
+        lambda x: tf.norm(x, ord="fro", axis=[-2, -1]),
+        lambda x: np.linalg.norm(x, ord="fro", axis=(-2, -1)),
+        (Arg((2, 3, 4)),),
+    ),
+    OpSpec(
+        "norm_1_matrix",
+        lambda x: tf.norm(x, ord=1, axis=(0, 1)),
+        lambda x: np.linalg.norm(x, ord=1, axis=(0, 1)),
+        (AWAY,),
+    ),
+    OpSpec(
+        "norm_inf_matrix",
+        lambda x: tf.linalg.norm(x, ord=np.inf, axis=(0, 1)),
+        lambda x: np.linalg.norm(x, ord=np.inf, axis=(0, 1)),
+        (AWAY,),
+    ),
+]

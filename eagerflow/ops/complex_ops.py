@@ -1,0 +1,112 @@
+"""Complex numbers: `tf.complex`, `conj`, `real`, `imag`.
+
+On real tensors `conj` and `real` return the input and `imag` zeros, as TF does. Gradients
+follow TF's convention for complex values (the conjugate of the Wirtinger derivative).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from eagerflow.core import dtypes
+from eagerflow.core.convert import binary_operands, convert_to_tensor
+from eagerflow.core.dispatch import Primitive, execute
+from eagerflow.core.gradient_registry import RegisterGradient
+from eagerflow.core.tensor import Tensor
+from eagerflow.core.tensor_spec import TensorSpec
+from eagerflow.ops import _shape_rules as rules
+from eagerflow.ops._dtype_kinds import check_kind, kind_of
+
+_COMPLEX_OF = {dtypes.float32: dtypes.complex64, dtypes.float64: dtypes.complex128}
+_REAL_OF = {dtypes.complex64: dtypes.float32, dtypes.complex128: dtypes.float64}
+
+
+def _complex_rule(re: TensorSpec, im: TensorSpec) -> TensorSpec:
+    shape = rules.broadcast_shapes("Complex", re.shape, im.shape)
+    return TensorSpec(shape, _COMPLEX_OF[re.dtype])
+
+
+def _part_rule(x: TensorSpec) -> TensorSpec:
+    return TensorSpec(x.shape, _REAL_OF[x.dtype])
+
+
+COMPLEX = Primitive("Complex", lambda xp, re, im: re + 1j * im, _complex_rule)
+CONJ = Primitive("Conj", lambda xp, x: xp.conj(x), rules.unary)
+REAL = Primitive("Real", lambda xp, x: xp.real(x).copy(), _part_rule)
+IMAG = Primitive("Imag", lambda xp, x: xp.imag(x).copy(), _part_rule)
+
+
+@RegisterGradient("Complex")
+def _complex_grad(op: Any, grad: Tensor) -> list:
+    from eagerflow.ops._broadcasting import unbroadcast  # noqa: PLC0415
+
+    re, im = op.inputs
+    return [unbroadcast(real(grad), re), unbroadcast(imag(grad), im)]
+
+
+@RegisterGradient("Conj")
+def _conj_grad(op: Any, grad: Tensor) -> Tensor:
+    return conj(grad)
+
+
+@RegisterGradient("Real")
+def _real_grad(op: Any, grad: Tensor) -> Tensor:
+    from eagerflow.ops.array_ops import zeros_like  # noqa: PLC0415
+
+    return complex(grad, zeros_like(grad))
+
+
+@RegisterGradient("Imag")
+def _imag_grad(op: Any, grad: Tensor) -> Tensor:
+    from eagerflow.ops.array_ops import zeros_like  # noqa: PLC0415
+
+    return complex(zeros_like(grad), grad)
+
+
+def complex(real: Any, imag: Any, name: Any = None) -> Tensor:  # noqa: A001 (TF's name)
+    """Builds a complex tensor from float real and imaginary parts (float32 -> complex64).
+
+    Example:
+        >>> tf.complex(1.0, 2.0).numpy()
+        (1+2j)
+    """
+    re, im = binary_operands("Complex", real, imag)
+    check_kind("Complex", re, "f", "float32 or float64", "real")
+    if re.dtype not in _COMPLEX_OF:
+        raise TypeError(f"Complex: `real` must be float32 or float64, got {re.dtype.name}")
+    return execute(COMPLEX, (re, im))
+
+
+def conj(x: Any, name: Any = None) -> Tensor:
+    """Complex conjugate elementwise; a real tensor is returned unchanged.
+
+    Example:
+        >>> tf.math.conj(tf.complex(1.0, 2.0)).numpy()
+        (1-2j)
+    """
+    x = convert_to_tensor(x)
+    return execute(CONJ, (x,)) if kind_of(x) == "c" else x
+
+
+def real(input: Any, name: Any = None) -> Tensor:  # noqa: A002 (TF's name)
+    """The real part of a complex tensor; a real tensor is returned unchanged.
+
+    Example:
+        >>> tf.math.real(tf.complex(1.0, 2.0)).numpy()
+        1.0
+    """
+    x = convert_to_tensor(input)
+    return execute(REAL, (x,)) if kind_of(x) == "c" else x
+
+
+def imag(input: Any, name: Any = None) -> Tensor:  # noqa: A002 (TF's name)
+    """The imaginary part of a complex tensor; zeros for a real tensor.
+
+    Example:
+        >>> tf.math.imag(tf.complex(1.0, 2.0)).numpy()
+        2.0
+    """
+    from eagerflow.ops.array_ops import zeros_like  # noqa: PLC0415
+
+    x = convert_to_tensor(input)
+    return execute(IMAG, (x,)) if kind_of(x) == "c" else zeros_like(x)
