@@ -25,14 +25,16 @@ class UnconnectedGradients(enum.Enum):
 
 
 _DEFAULT = object()
-# Variables already warned about (weakly held, so the warning does not keep them alive).
-_WARNED: weakref.WeakSet = weakref.WeakSet()
+# Ids of variables already warned about; an id leaves the set when its variable dies, so
+# the warning neither keeps variables alive nor skips a new variable that reuses the id.
+_WARNED: set[int] = set()
 
 
 def _warn_none_gradient(var: Variable) -> None:
-    if var in _WARNED:
+    if id(var) in _WARNED:
         return
-    _WARNED.add(var)
+    _WARNED.add(id(var))
+    weakref.finalize(var, _WARNED.discard, id(var))
     warnings.warn(
         f"GradientTape.gradient: the gradient for trainable variable {var.name!r} (shape "
         f"{var.shape}) is None. The target does not depend on it: the variable is not used, "
@@ -154,7 +156,9 @@ class GradientTape:
     def _finish_call(self) -> None:
         if not self._persistent:
             self._used = True
-            self._reset_state()  # release everything the tape held
+            variables = self._variables
+            self._reset_state()  # release the records and watched tensors...
+            self._variables = variables  # ...but keep answering watched_variables(), as TF
 
     def _stop_if_recording(self) -> None:
         # TF: a non-persistent tape stops recording when gradient() is called in its scope;
