@@ -25,7 +25,7 @@ def test_repr_includes_numpy_value() -> None:
 
 def test_format_gives_the_value() -> None:
     m = tf.matmul([[2.0]], [[2.0]])
-    assert "hello, {}".format(m) == "hello, [[4.]]"
+    assert "hello, {}".format(m) == "hello, [[4.]]"  # noqa: UP032  (the guide's form)
     assert f"{tf.constant(0.12345):.3f}" == "0.123"
 
 
@@ -99,7 +99,7 @@ def test_len_and_iteration_over_the_first_axis() -> None:
 def test_tensors_are_unhashable_but_refs_are() -> None:
     t = tf.constant(1.0)
     with pytest.raises(TypeError, match="ref()"):
-        {t: 1}
+        {t: 1}  # noqa: B018
     table = {t.ref(): "x"}
     assert table[t.ref()] == "x" and t.ref().deref() is t
 

@@ -59,7 +59,7 @@ def test_initial_value_forms() -> None:
 def test_variables_are_unhashable_but_refs_are() -> None:
     v = tf.Variable(1.0)
     with pytest.raises(TypeError, match="ref()"):
-        {v}
+        {v}  # noqa: B018
     assert {v.ref(): 1}[v.ref()] == 1
 
 
