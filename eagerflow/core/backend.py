@@ -60,6 +60,19 @@ def _gpu(index: int) -> Device:
     return Device("GPU", index, _cupy())
 
 
+def default_device() -> Device | None:
+    """Where ops without a device scope run: GPU:0 when one is usable (TensorFlow offloads to
+    the GPU automatically), else None, meaning "where the inputs are" (the CPU fast path).
+
+    `EAGERFLOW_DEFAULT_DEVICE=CPU` keeps the CPU default on a GPU machine.
+    """
+    import os  # noqa: PLC0415
+
+    if os.environ.get("EAGERFLOW_DEFAULT_DEVICE", "").upper().startswith("CPU"):
+        return None
+    return _gpu(0) if num_gpus() > 0 else None
+
+
 def parse_device(spec: str | None) -> Device | None:
     """The Device named by a TF device string (`'/gpu:0'`, `'CPU:0'`, full names), or None.
 

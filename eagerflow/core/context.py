@@ -15,8 +15,11 @@ class _State(threading.local):
     def __init__(self) -> None:
         # Tapes currently recording, innermost last. A tuple: `if state.tapes` is the hot check.
         self.tapes: tuple = ()
-        # The device named by the innermost `tf.device` scope, or None (place by inputs).
-        self.device: Any = None
+        # The device named by the innermost `tf.device` scope; outside any scope the default
+        # device (GPU:0 when usable), or None: run where the inputs are (the CPU fast path).
+        from eagerflow.core.backend import default_device  # noqa: PLC0415
+
+        self.device: Any = default_device()
         # The graph that ops are added to while tracing (tf.function / TF1 graph), or None.
         self.graph: Any = None
         # Name scope stack, as plain strings, for `tf.name_scope`.
