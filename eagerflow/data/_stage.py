@@ -78,7 +78,7 @@ class Stage:
     def __init__(self, *inputs: Stage) -> None:
         self.inputs = inputs
         self._spec: Any = None
-        self._spec_lock = threading.Lock()
+        self._spec_lock = threading.RLock()
 
     @property
     def input(self) -> Stage:

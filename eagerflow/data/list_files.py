@@ -17,7 +17,7 @@ def matching_files(patterns: list[str]) -> np.ndarray:
         names.update(glob.glob(pattern))
     if not names:
         raise errors.InvalidArgumentError(
-            None, None, f"Expected at least one file; no files matched pattern: {patterns}"
+            None, None, f"No files matched pattern: {', '.join(patterns)}"
         )
     out = np.empty(len(names), dtype=object)
     out[:] = [n.encode() for n in sorted(names)]
