@@ -7,6 +7,7 @@ gradients are dense, correct with repeated indices, and differentiable again.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ from eagerflow.core.tensor import Tensor
 from eagerflow.core.tensor_spec import TensorSpec
 from eagerflow.ops import _shape_rules as rules
 from eagerflow.ops._scatter import scatter_add
+from eagerflow.ops.slicing_ops import dims_of
 
 
 def _prod(dims: Any) -> int:
@@ -33,15 +35,19 @@ def _check_index_dtype(op: str, indices: Tensor) -> None:
         raise TypeError(f"{op}: indices must be int32 or int64, got {indices.dtype.name}")
 
 
-def _check_range(op: str, indices: Tensor, limit: Any, what: str) -> None:
+def _check_range(op: str, indices: Tensor, limit: Any, what: Callable[[], str]) -> None:
     values = getattr(indices, "_value", None)
     if values is None or values.size == 0:
         return
     if limit is None:
         return
-    if isinstance(limit, (list, tuple)):
+    if type(values) is not np.ndarray:
+        values = np.asarray(indices)
+    if not isinstance(limit, (list, tuple)):
+        if 0 <= values.min() and values.max() < limit:
+            return
+    else:
         limit = [np.iinfo(np.int64).max if n is None else n for n in limit]
-    values = np.asarray(indices)
     limit = np.asarray(limit)
     bad = np.argwhere((values < 0) | (values >= limit))
     if bad.size:
@@ -50,7 +56,7 @@ def _check_range(op: str, indices: Tensor, limit: Any, what: str) -> None:
             None,
             None,
             f"{op}: indices{list(where)} = {values[where].tolist()} is not in "
-            f"[0, {np.broadcast_to(limit, values.shape)[where].tolist()}) ({what})",
+            f"[0, {np.broadcast_to(limit, values.shape)[where].tolist()}) ({what()})",
         )
 
 
@@ -66,6 +72,8 @@ def _gather_layout(params_shape: tuple, indices: Any, axis: int, batch_dims: int
 
 
 def _gather_kernel(xp: Any, params: Any, indices: Any, axis: int, batch_dims: int) -> Any:
+    if batch_dims == 0:
+        return xp.take(params, indices, axis=axis)
     layout, ind_layout = _gather_layout(params.shape, indices, axis, batch_dims)
     rows = xp.arange(layout[0])[:, None]
     picked = params.reshape(layout)[rows, :, indices.reshape(ind_layout), :]
@@ -150,14 +158,15 @@ def gather(
             f"rank(indices); got axis {axis}, batch_dims {batch_dims} for params of shape "
             f"{x.shape} and indices of shape {idx.shape}",
         )
-    if x.shape[:batch_dims] != idx.shape[:batch_dims]:
+    dims = dims_of(x)
+    if batch_dims and dims[:batch_dims] != dims_of(idx)[:batch_dims]:
         raise errors.InvalidArgumentError(
             None,
             None,
             f"GatherV2: the first {batch_dims} (batch) dimensions of params {x.shape} and "
             f"indices {idx.shape} must be equal",
         )
-    _check_range("GatherV2", idx, x.shape[axis], f"axis {axis} of params with shape {x.shape}")
+    _check_range("GatherV2", idx, dims[axis], lambda: f"axis {axis} of params with shape {x.shape}")
     return execute(GATHER, (x, idx), {"axis": axis, "batch_dims": batch_dims})
 
 
@@ -240,7 +249,7 @@ def _nd_indices(op: str, indices: Any, shape: list, batch_dims: int = 0) -> Tens
             f"most {len(shape) - batch_dims} for a tensor of shape {tuple(shape)}",
         )
     limits = shape[batch_dims : batch_dims + idx.shape[-1]]
-    _check_range(op, idx, limits, f"shape {tuple(shape)}")
+    _check_range(op, idx, limits, lambda: f"shape {tuple(shape)}")
     return idx
 
 

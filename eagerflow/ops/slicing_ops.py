@@ -24,7 +24,15 @@ from eagerflow.core.tensor_spec import TensorSpec
 
 
 # -- canonical indices ----------------------------------------------------------------------
+def dims_of(x: Tensor) -> list:
+    """Static dims; for eager tensors read off the array (cheaper than building a TensorShape)."""
+    value = x._value
+    return list(value.shape) if value is not None else x.shape.as_list()
+
+
 def _as_int(value: Any, what: str) -> int:
+    if type(value) is int:
+        return value
     if isinstance(value, Tensor) or hasattr(value, "_as_tensor"):
         value = convert_to_tensor(value).numpy()
     if isinstance(value, (bool, np.bool_)):
@@ -256,17 +264,21 @@ def strided_slice(
 
 
 def _basic_getitem(x: Tensor, key: tuple) -> Tensor:
-    index = canonical_index(key, x.shape.as_list())
-    if all(
-        e[0] == "slice" and e[1:] in ((0, n, 1), (None, None, 1))
-        for e, n in zip(index, x.shape.as_list())
-    ):
-        return x
-    return apply_index(x, index)
+    dims = dims_of(x)
+    index = canonical_index(key, dims)
+    for e, n in zip(index, dims):
+        if e[0] != "slice" or e[1:] not in ((0, n, 1), (None, None, 1)):
+            return execute(STRIDED_SLICE, (x,), {"index": index})
+    return x
 
 
 # -- Tensor.__getitem__ ---------------------------------------------------------------------
+_BASIC_TYPES = (int, builtins.slice, type(None), type(Ellipsis))
+
+
 def _is_advanced(k: Any) -> bool:
+    if type(k) in _BASIC_TYPES:
+        return False
     if isinstance(k, (list, np.ndarray)):
         return True
     if isinstance(k, Tensor) or hasattr(k, "_as_tensor"):
@@ -298,7 +310,11 @@ def getitem(tensor: Any, key: Any) -> Tensor:
         array([[1],
                [4]], dtype=int32)
     """
-    x = convert_to_tensor(tensor)
+    x = tensor if type(tensor) is Tensor else convert_to_tensor(tensor)
+    if type(key) is int:
+        dims = dims_of(x)
+        if dims and dims[0] is not None and 0 <= key < dims[0]:
+            return execute(STRIDED_SLICE, (x,), {"index": (("index", key),)})
     key = list(key) if isinstance(key, tuple) else [key]
     advanced = [i for i, k in enumerate(key) if _is_advanced(k)]
     if not advanced:
