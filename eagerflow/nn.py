@@ -7,6 +7,37 @@ from eagerflow.ops.conv_ops import (
     conv2d_transpose,
     depthwise_conv2d,
 )
+from eagerflow.ops.math_unary_ops import (
+    l2_normalize,
+    sigmoid,
+)
+from eagerflow.ops.nn_activation_ops import (
+    elu,
+    gelu,
+    leaky_relu,
+    log_softmax,
+    relu,
+    relu6,
+    selu,
+    silu,
+    softmax,
+    softplus,
+    softsign,
+    swish,
+)
+from eagerflow.ops.nn_loss_ops import (
+    l2_loss,
+    sigmoid_cross_entropy_with_logits,
+    softmax_cross_entropy_with_logits,
+    sparse_softmax_cross_entropy_with_logits,
+    weighted_cross_entropy_with_logits,
+)
+from eagerflow.ops.nn_ops import (
+    batch_normalization,
+    bias_add,
+    dropout,
+    moments,
+)
 from eagerflow.ops.pooling_ops import (
     avg_pool,
     avg_pool1d,

@@ -53,7 +53,7 @@ def _conv2d_kernel(xp: Any, x: Any, w: Any, **attrs: Any) -> Any:
     out_hw, pads = _windows_of("Conv2D", x.shape, (kh, kw), attrs)
     cols = win.extract_patches(xp, x, (kh, kw), attrs["strides"], attrs["dilations"], pads, out_hw)
     n = x.shape[0]
-    out = xp.matmul(cols.reshape(-1, kh * kw * c), w.reshape(kh * kw * c, o))
+    out = xp.dot(cols.reshape(-1, kh * kw * c), w.reshape(kh * kw * c, o))
     return win.from_nhwc(xp, out.reshape(n, out_hw[0], out_hw[1], o), fmt)
 
 
@@ -74,7 +74,7 @@ def _backprop_input_kernel(xp: Any, w: Any, g: Any, input_sizes: tuple, **attrs:
     in_shape = _resolved_input_shape(input_sizes, fmt, g, w)
     kh, kw, c, o = w.shape
     out_hw, pads = _windows_of("Conv2DBackpropInput", in_shape, (kh, kw), attrs)
-    cols = xp.matmul(g.reshape(-1, o), w.reshape(kh * kw * c, o).T)
+    cols = xp.dot(g.reshape(-1, o), w.reshape(kh * kw * c, o).T)
     cols = cols.reshape(g.shape[0], out_hw[0], out_hw[1], kh, kw, c)
     dx = win.scatter_patches(xp, cols, in_shape, attrs["strides"], attrs["dilations"], pads)
     return win.from_nhwc(xp, dx, fmt)
@@ -111,7 +111,7 @@ def _backprop_filter_kernel(xp: Any, x: Any, g: Any, filter_sizes: tuple, **attr
     kh, kw, c, o = filter_sizes
     out_hw, pads = _windows_of("Conv2DBackpropFilter", x.shape, (kh, kw), attrs)
     cols = win.extract_patches(xp, x, (kh, kw), attrs["strides"], attrs["dilations"], pads, out_hw)
-    dw = xp.matmul(cols.reshape(-1, kh * kw * c).T, g.reshape(-1, o))
+    dw = xp.dot(cols.reshape(-1, kh * kw * c).T, g.reshape(-1, o))
     return dw.reshape(kh, kw, c, o)
 
 
