@@ -22,6 +22,15 @@ from eagerflow.ops.reduction_ops import cumprod, count_nonzero, reduce_logsumexp
 from eagerflow.ops.linalg_ops import matrix_inverse, matrix_determinant, matrix_transpose
 from eagerflow.ops.matrix_ops import matrix_diag, matrix_diag_part, trace
 from eagerflow.ops.matrix_ops import compat_v1_diag as diag, compat_v1_diag_part as diag_part
+from eagerflow.ops.array_ops import rank, reverse, shape, shape_n, size, tile, transpose
+from eagerflow.ops.array_ops import reverse as reverse_v2
+from eagerflow.ops.gather_ops import boolean_mask, gather_nd, one_hot, scatter_nd, where
+from eagerflow.ops.gather_ops import where as where_v2
+from eagerflow.ops.join_ops import concat, split
+from eagerflow.ops.sequence_ops import fill, linspace, range
+from eagerflow.ops.sequence_ops import linspace as lin_space
+from eagerflow.ops.slicing_ops import pad, slice, strided_slice
+from eagerflow.ops.sort_ops import argsort, sort, unique, unique_with_counts
 
 
 def enable_eager_execution(

@@ -35,4 +35,34 @@ SPECS = [
         lambda x, lo, hi: np.minimum(np.maximum(x, lo), hi),
         (Arg((3, 4)), Arg((4,), low=-1.0, high=-0.2), Arg((3, 1), low=0.2, high=1.0)),
     ),
+    OpSpec(
+        "clip_by_norm_clipped",
+        lambda x: tf.clip_by_norm(x, 1.5),
+        lambda x: _clip_by_norm_reference(x, 1.5),
+        (Arg((3, 4)),),
+    ),
+    OpSpec(
+        "clip_by_norm_axes",
+        lambda x: tf.clip_by_norm(x, 1.0, axes=[1]),
+        lambda x: _clip_by_norm_reference(x, 1.0, axis=1),
+        (Arg((3, 4), low=0.5, high=2.0),),
+    ),
+    OpSpec(
+        "clip_by_norm_unclipped",
+        lambda x: tf.clip_by_norm(x, 100.0),
+        lambda x: x,
+        (Arg((3, 4)),),
+    ),
+    OpSpec(
+        "clip_by_global_norm",
+        lambda a, b: tf.clip_by_global_norm([a, b], 2.0),
+        lambda a, b: _global_reference(a, b, 2.0),
+        (Arg((3, 2)), Arg((4,))),
+    ),
+    OpSpec(
+        "clip_by_global_norm_unclipped",
+        lambda a, b: _without_none(tf.clip_by_global_norm([a, None, b], 50.0)),
+        lambda a, b: [a, b, np.sqrt(np.sum(a * a) + np.sum(b * b))],
+        (Arg((3, 2)), Arg((4,))),
+    ),
 ]
