@@ -136,7 +136,8 @@ def test_counter_increment_in_place_operator() -> None:
 
 
 def test_tensor_metadata() -> None:
-    t = tf.constant(np.zeros((2, 3), np.float32))
+    with tf.device("/cpu:0"):
+        t = tf.constant(np.zeros((2, 3), np.float32))
     assert t.shape == tf.TensorShape([2, 3]) and t.ndim == 2
     assert t.device == "/job:localhost/replica:0/task:0/device:CPU:0"
     assert t.cpu().device.endswith("CPU:0")
