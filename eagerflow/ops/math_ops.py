@@ -64,6 +64,11 @@ def _sub_grad(op: Any, grad: Tensor) -> list:
 @RegisterGradient("Mul")
 def _mul_grad(op: Any, grad: Tensor) -> list:
     x, y = op.inputs
+    if kind_of(x) == "c":
+        # TF's convention for complex values: the gradient is conjugated.
+        from eagerflow.ops.complex_ops import conj  # noqa: PLC0415
+
+        x, y = conj(x), conj(y)
     return [
         unbroadcast(multiply(grad, y), x) if _needs(op, 0) else None,
         unbroadcast(multiply(grad, x), y) if _needs(op, 1) else None,

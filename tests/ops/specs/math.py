@@ -177,3 +177,12 @@ SPECS += [
         (M, M),
     ),
 ]
+
+SPECS += [
+    OpSpec(
+        "complex_abs_squared",
+        lambda x, y: tf.math.real(tf.complex(x, y) * tf.math.conj(tf.complex(x, y))),
+        lambda x, y: x * x + y * y,
+        (M, ROW),
+    ),
+]
