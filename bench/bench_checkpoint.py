@@ -1,0 +1,107 @@
+"""Checkpoint benchmark: save and restore a 50-million-parameter model vs numpy.save/load.
+
+    python bench/bench_checkpoint.py [--params 50] [--repeats 3] [--dir /tmp/somewhere]
+
+The model is a Keras MLP (2048 -> 4096 -> 4096 -> 4096 -> 2048, float32, ~50.3 M parameters),
+or a tf.Module with the same variables when Keras is not importable. "ours" is
+`tf.train.Checkpoint(model=model).write(path)` and `.read(path)` (which includes an fsync of
+the file and its directory, for atomicity); the baseline is one `numpy.save` per array into
+a directory and one `numpy.load` per array. Best of `--repeats` runs each. Target: ratio at
+most 1.5x for both.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+import eagerflow as tf  # noqa: E402
+from eagerflow import train  # noqa: E402
+
+
+def _build_model(scale: float) -> object:
+    widths = [int(w * scale) for w in (2048, 4096, 4096, 4096, 2048)]
+    try:
+        from eagerflow import keras
+    except ImportError:
+        keras = None
+    if keras is not None:
+        model = keras.Sequential([keras.layers.Dense(w) for w in widths[1:]])
+        model(tf.zeros([1, widths[0]]))
+        return model
+    module = tf.Module()
+    rng = np.random.default_rng(0)
+    module.layers = [
+        [tf.Variable(rng.standard_normal((a, b), np.float32)), tf.Variable(np.zeros(b, np.float32))]
+        for a, b in zip(widths, widths[1:])
+    ]
+    return module
+
+
+def _best(fn, repeats: int) -> float:
+    best = float("inf")
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - start)
+    return best
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--params", type=float, default=50.0, help="millions of parameters")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--dir", default=None, help="where to write (default: a temp dir)")
+    args = parser.parse_args()
+
+    model = _build_model((args.params / 50.3) ** 0.5)
+    variables = list(model.variables)
+    arrays = [v.numpy() for v in variables]
+    count = sum(a.size for a in arrays)
+    print(f"model: {len(variables)} variables, {count / 1e6:.1f} M float32 parameters")
+
+    root = tempfile.mkdtemp(dir=args.dir)
+    try:
+        checkpoint = train.Checkpoint(model=model)
+        prefix = os.path.join(root, "ckpt")
+        npy_dir = os.path.join(root, "npy")
+        os.makedirs(npy_dir)
+        files = [os.path.join(npy_dir, f"{i}.npy") for i in range(len(arrays))]
+
+        def numpy_save() -> None:
+            for name, array in zip(files, arrays):
+                np.save(name, array)
+
+        def numpy_load() -> None:
+            for name in files:
+                np.load(name)
+
+        save_ours = _best(lambda: checkpoint.write(prefix), args.repeats)
+        save_numpy = _best(numpy_save, args.repeats)
+        load_ours = _best(lambda: checkpoint.read(prefix).assert_consumed(), args.repeats)
+        load_numpy = _best(numpy_load, args.repeats)
+    finally:
+        shutil.rmtree(root, ignore_errors=True)
+
+    print(
+        f"save: ours {save_ours:.3f} s   numpy.save {save_numpy:.3f} s   "
+        f"ratio {save_ours / save_numpy:.2f}x (target <= 1.5x)"
+    )
+    print(
+        f"load: ours {load_ours:.3f} s   numpy.load {load_numpy:.3f} s   "
+        f"ratio {load_ours / load_numpy:.2f}x (target <= 1.5x)"
+    )
+    total = (save_ours + load_ours) / (save_numpy + load_numpy)
+    print(f"save+restore ratio {total:.2f}x")
+
+
+if __name__ == "__main__":
+    main()
