@@ -204,3 +204,6 @@ from eagerflow.compat.v1 import enable_eager_execution
 
 # -- keras ------------------------------------------------------------------------------------
 from eagerflow import keras
+
+# -- train, summary (checkpoints, TensorBoard) ------------------------------------------------
+from eagerflow import train, summary
