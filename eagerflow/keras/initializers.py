@@ -8,6 +8,8 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
+
 import eagerflow as tf
 from eagerflow.keras import backend
 
@@ -237,7 +239,12 @@ class Orthogonal(Initializer):
         cols = shape[-1]
         flat = (max(rows, cols), min(rows, cols))
         a = tf.random.normal(flat, dtype=dtype, seed=self.seed)
-        q, r = tf.linalg.qr(a)
+        qr = getattr(tf.linalg, "qr", None)
+        if qr is not None:
+            q, r = qr(a)
+        else:
+            # An initial value needs no gradient: NumPy's QR serves until tf.linalg.qr exists.
+            q, r = (tf.constant(m.astype(dtype.as_numpy_dtype)) for m in np.linalg.qr(a.numpy()))
         # Signs from R's diagonal make the distribution uniform over orthogonal matrices.
         q = q * tf.sign(tf.linalg.diag_part(r))
         if rows < cols:
