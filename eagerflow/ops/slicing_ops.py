@@ -3,9 +3,11 @@
 Every basic index (ints, slices with steps, `...`, `tf.newaxis`) is first resolved against the
 static shape into a canonical index: one entry per index step, `("new",)`, `("index", i)` or
 `("slice", start, stop, step)` with Python's slice meaning (bounds resolved to non-negative
-ints where the dimension is known, left as given where it is not). The `StridedSlice` kernel
-applies it; `StridedSliceGrad` writes a gradient back into zeros shaped like the sliced input,
-and each is the other's gradient (so slicing is differentiable to any order).
+ints where the dimension is known, left as given where it is not). While tracing, a bound
+that is a symbolic scalar tensor becomes `("arg", j)`: the j-th extra input of the op, read
+when the graph runs. The `StridedSlice` kernel applies the index; `StridedSliceGrad` writes a
+gradient back into zeros shaped like the sliced input, and each is the other's gradient (so
+slicing is differentiable to any order).
 """
 
 from __future__ import annotations
@@ -46,21 +48,49 @@ def _as_int(value: Any, what: str) -> int:
         ) from None
 
 
-def _resolve_slice(s: builtins.slice, dim: int | None) -> tuple:
-    step = 1 if s.step is None else _as_int(s.step, "StridedSlice")
+def _is_symbolic(value: Any) -> bool:
+    return isinstance(value, Tensor) and value._value is None
+
+
+def _bound(value: Any, what: str, dynamic: list) -> Any:
+    """An int, or `("arg", j)` for a symbolic scalar tensor (appended to `dynamic`)."""
+    if type(value) is int:
+        return value
+    if hasattr(value, "_as_tensor"):
+        value = convert_to_tensor(value)
+    if _is_symbolic(value):
+        if value.shape.rank != 0 or not value.dtype.is_integer:
+            raise TypeError(
+                f"{what}: tensor indices must be integer scalars, got {value.dtype.name} "
+                f"{value.shape}"
+            )
+        dynamic.append(value)
+        return ("arg", len(dynamic) - 1)
+    return _as_int(value, what)
+
+
+def _resolve_slice(s: builtins.slice, dim: int | None, dynamic: list) -> tuple:
+    step = 1 if s.step is None else _bound(s.step, "StridedSlice", dynamic)
     if step == 0:
         raise ValueError("StridedSlice: slice step cannot be zero")
-    start = None if s.start is None else _as_int(s.start, "StridedSlice")
-    stop = None if s.stop is None else _as_int(s.stop, "StridedSlice")
-    if dim is None:
+    start = None if s.start is None else _bound(s.start, "StridedSlice", dynamic)
+    stop = None if s.stop is None else _bound(s.stop, "StridedSlice", dynamic)
+    if dim is None or tuple in (type(start), type(stop), type(step)):
         return ("slice", start, stop, step)
     start, stop, step = builtins.slice(start, stop, step).indices(dim)
     # `slice.indices` reports "through index 0" going backwards as stop=-1.
     return ("slice", start, None if stop < 0 else stop, step)
 
 
-def canonical_index(key: tuple, dims: list, op: str = "StridedSlice") -> tuple:
-    """Resolves a tuple of basic indices against `dims` into the canonical form above."""
+def canonical_index(
+    key: tuple, dims: list, op: str = "StridedSlice", dynamic: list | None = None
+) -> tuple:
+    """Resolves a tuple of basic indices against `dims` into the canonical form above.
+
+    Symbolic scalar bounds are appended to `dynamic` (required when tracing with them).
+    """
+    if dynamic is None:
+        dynamic = []
     if sum(k is Ellipsis for k in key) > 1:
         raise ValueError(f"{op}: an index can only have a single ellipsis ('...'), got {key}")
     consumed = sum(1 for k in key if k is not None and k is not Ellipsis)
@@ -81,11 +111,11 @@ def canonical_index(key: tuple, dims: list, op: str = "StridedSlice") -> tuple:
         elif k is None:
             out.append(("new",))
         elif isinstance(k, builtins.slice):
-            out.append(_resolve_slice(k, dims[d]))
+            out.append(_resolve_slice(k, dims[d], dynamic))
             d += 1
         else:
-            i = _as_int(k, op)
-            if dims[d] is None:
+            i = _bound(k, op, dynamic)
+            if dims[d] is None or type(i) is tuple:
                 out.append(("index", i))
             elif not -dims[d] <= i < dims[d]:
                 raise errors.InvalidArgumentError(
@@ -100,7 +130,9 @@ def canonical_index(key: tuple, dims: list, op: str = "StridedSlice") -> tuple:
     return tuple(out)
 
 
-def _numpy_index(index: tuple) -> tuple:
+def _numpy_index(index: tuple, bounds: tuple = ()) -> tuple:
+    if bounds:
+        index = tuple(tuple(int(bounds[v[1]]) if type(v) is tuple else v for v in e) for e in index)
     parts: list = []
     for e in index:
         if e[0] == "new":
@@ -121,27 +153,32 @@ def _sliced_dims(dims: list, index: tuple) -> list:
             continue
         if e[0] == "slice":
             n = dims[d]
-            out.append(None if n is None else len(range(*builtins.slice(*e[1:]).indices(n))))
+            if n is None or tuple in (type(e[1]), type(e[2]), type(e[3])):
+                out.append(None)
+            else:
+                out.append(len(range(*builtins.slice(*e[1:]).indices(n))))
         d += 1
     return out + list(dims[d:])
 
 
 # -- StridedSlice and its gradient ----------------------------------------------------------
-def _strided_slice_kernel(xp: Any, x: Any, index: tuple) -> Any:
-    return x[_numpy_index(index)]
+def _strided_slice_kernel(xp: Any, x: Any, *bounds: Any, index: tuple) -> Any:
+    return x[_numpy_index(index, bounds)]
 
 
-def _strided_slice_rule(x: TensorSpec, index: tuple) -> TensorSpec:
+def _strided_slice_rule(x: TensorSpec, *bounds: TensorSpec, index: tuple) -> TensorSpec:
     return TensorSpec(_sliced_dims(x.shape.as_list(), index), x.dtype)
 
 
-def _strided_slice_grad_kernel(xp: Any, like: Any, dy: Any, index: tuple) -> Any:
+def _strided_slice_grad_kernel(xp: Any, like: Any, dy: Any, *bounds: Any, index: tuple) -> Any:
     out = xp.zeros(like.shape, dtype=dy.dtype)
-    out[_numpy_index(index)] = dy
+    out[_numpy_index(index, bounds)] = dy
     return out
 
 
-def _strided_slice_grad_rule(like: TensorSpec, dy: TensorSpec, index: tuple) -> TensorSpec:
+def _strided_slice_grad_rule(
+    like: TensorSpec, dy: TensorSpec, *bounds: TensorSpec, index: tuple
+) -> TensorSpec:
     return TensorSpec(like.shape, dy.dtype)
 
 
@@ -151,33 +188,50 @@ STRIDED_SLICE_GRAD = Primitive(
 )
 
 
-def apply_index(x: Tensor, index: tuple) -> Tensor:
+def apply_index(x: Tensor, index: tuple, bounds: Any = ()) -> Tensor:
     """Runs `StridedSlice` with a canonical index (for ops built on slicing)."""
-    return execute(STRIDED_SLICE, (x,), {"index": index})
+    return execute(STRIDED_SLICE, (x, *bounds), {"index": index})
 
 
-def unslice(like: Tensor, dy: Tensor, index: tuple) -> Tensor:
+def unslice(like: Tensor, dy: Tensor, index: tuple, bounds: Any = ()) -> Tensor:
     """The adjoint of `apply_index`: `dy` written at `index` into zeros shaped like `like`.
 
     `like` only lends its (run-time) shape, so unknown dimensions work when tracing.
     """
-    return execute(STRIDED_SLICE_GRAD, (like, dy), {"index": index})
+    return execute(STRIDED_SLICE_GRAD, (like, dy, *bounds), {"index": index})
 
 
 @RegisterGradient("StridedSlice")
-def _strided_slice_grad(op: Any, grad: Tensor) -> Tensor:
-    return unslice(op.inputs[0], grad, op.get_attr("index"))
+def _strided_slice_grad(op: Any, grad: Tensor) -> list:
+    bounds = op.inputs[1:]
+    return [unslice(op.inputs[0], grad, op.get_attr("index"), bounds)] + [None] * len(bounds)
 
 
 @RegisterGradient("StridedSliceGrad")
 def _strided_slice_grad_grad(op: Any, grad: Tensor) -> list:
-    return [None, apply_index(grad, op.get_attr("index"))]
+    bounds = op.inputs[2:]
+    return [None, apply_index(grad, op.get_attr("index"), bounds)] + [None] * len(bounds)
 
 
 def _int_list(values: Any, what: str) -> list:
     if isinstance(values, Tensor) or hasattr(values, "_as_tensor"):
         values = convert_to_tensor(values).numpy()
     return [_as_int(v, what) for v in np.asarray(values).reshape(-1)]
+
+
+def _bound_list(values: Any, what: str) -> list:
+    """Like `_int_list`, but symbolic tensors (whole or as elements) stay symbolic scalars."""
+    if hasattr(values, "_as_tensor"):
+        values = convert_to_tensor(values)
+    if _is_symbolic(values):
+        from eagerflow.ops.array_ops import unstack  # noqa: PLC0415
+
+        if values.shape.rank != 1 or values.shape[0] is None:
+            raise ValueError(f"{what}: symbolic bounds need a known length, got {values.shape}")
+        return unstack(values)
+    if isinstance(values, (list, tuple)) and any(_is_symbolic(v) for v in values):
+        return list(values)
+    return _int_list(values, what)
 
 
 def slice(input_: Any, begin: Any, size: Any, name: Any = None) -> Tensor:  # noqa: A001
@@ -239,8 +293,8 @@ def strided_slice(
         >>> tf.strided_slice(tf.range(10), [1], [8], [3]).numpy()
         array([1, 4, 7], dtype=int32)
     """
-    begin, end = _int_list(begin, "StridedSlice"), _int_list(end, "StridedSlice")
-    strides = [1] * len(begin) if strides is None else _int_list(strides, "StridedSlice")
+    begin, end = _bound_list(begin, "StridedSlice"), _bound_list(end, "StridedSlice")
+    strides = [1] * len(begin) if strides is None else _bound_list(strides, "StridedSlice")
     if not len(begin) == len(end) == len(strides):
         raise ValueError(
             f"StridedSlice: begin, end and strides must have the same length, got {begin}, "
@@ -265,10 +319,11 @@ def strided_slice(
 
 def _basic_getitem(x: Tensor, key: tuple) -> Tensor:
     dims = dims_of(x)
-    index = canonical_index(key, dims)
+    dynamic: list = []
+    index = canonical_index(key, dims, dynamic=dynamic)
     for e, n in zip(index, dims):
         if e[0] != "slice" or e[1:] not in ((0, n, 1), (None, None, 1)):
-            return execute(STRIDED_SLICE, (x,), {"index": index})
+            return execute(STRIDED_SLICE, (x, *dynamic), {"index": index})
     return x
 
 
