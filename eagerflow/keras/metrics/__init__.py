@@ -1,0 +1,113 @@
+"""`tf.keras.metrics`: stateful metric objects and per-sample metric functions."""
+# ruff: noqa: F401
+
+from __future__ import annotations
+
+from typing import Any
+
+from eagerflow.keras.losses import (
+    binary_crossentropy,
+    categorical_crossentropy,
+    mean_absolute_error,
+    mean_squared_error,
+    sparse_categorical_crossentropy,
+)
+from eagerflow.keras.metrics.accuracy_metrics import (
+    Accuracy,
+    BinaryAccuracy,
+    CategoricalAccuracy,
+    SparseCategoricalAccuracy,
+    SparseTopKCategoricalAccuracy,
+    TopKCategoricalAccuracy,
+    accuracy,
+    binary_accuracy,
+    categorical_accuracy,
+    sparse_categorical_accuracy,
+    sparse_top_k_categorical_accuracy,
+    top_k_categorical_accuracy,
+)
+from eagerflow.keras.metrics.base_metric import Mean, MeanMetricWrapper, Metric, Reduce, Sum
+from eagerflow.keras.metrics.confusion_metrics import AUC, Precision, Recall
+from eagerflow.keras.metrics.regression_metrics import (
+    BinaryCrossentropy,
+    CategoricalCrossentropy,
+    MeanAbsoluteError,
+    MeanSquaredError,
+    SparseCategoricalCrossentropy,
+)
+
+mse = MSE = mean_squared_error
+mae = MAE = mean_absolute_error
+
+_CLASSES = {
+    cls.__name__: cls
+    for cls in (
+        AUC,
+        Accuracy,
+        BinaryAccuracy,
+        BinaryCrossentropy,
+        CategoricalAccuracy,
+        CategoricalCrossentropy,
+        Mean,
+        MeanAbsoluteError,
+        MeanSquaredError,
+        Precision,
+        Recall,
+        SparseCategoricalAccuracy,
+        SparseCategoricalCrossentropy,
+        SparseTopKCategoricalAccuracy,
+        Sum,
+        TopKCategoricalAccuracy,
+    )
+}
+_FUNCTIONS = {
+    "accuracy": accuracy,
+    "binary_accuracy": binary_accuracy,
+    "categorical_accuracy": categorical_accuracy,
+    "sparse_categorical_accuracy": sparse_categorical_accuracy,
+    "top_k_categorical_accuracy": top_k_categorical_accuracy,
+    "sparse_top_k_categorical_accuracy": sparse_top_k_categorical_accuracy,
+    "mean_squared_error": mean_squared_error,
+    "mse": mean_squared_error,
+    "mean_absolute_error": mean_absolute_error,
+    "mae": mean_absolute_error,
+    "binary_crossentropy": binary_crossentropy,
+    "categorical_crossentropy": categorical_crossentropy,
+    "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
+}
+
+
+def serialize(metric: Any) -> Any:
+    if isinstance(metric, Metric):
+        return {"class_name": type(metric).__name__, "config": metric.get_config()}
+    return getattr(metric, "__name__", metric)
+
+
+def deserialize(config: Any, custom_objects: dict | None = None) -> Any:
+    custom_objects = custom_objects or {}
+    if isinstance(config, str):
+        found = custom_objects.get(config) or _FUNCTIONS.get(config) or _CLASSES.get(config)
+        if found is None:
+            raise ValueError(
+                f"metrics.deserialize: unknown metric {config!r}; known are "
+                f"{sorted(set(_FUNCTIONS) | set(_CLASSES))}."
+            )
+        return found() if isinstance(found, type) else found
+    cls = custom_objects.get(config.get("class_name")) or _CLASSES.get(config.get("class_name"))
+    if cls is None:
+        raise ValueError(f"metrics.deserialize: unknown metric class {config.get('class_name')!r}.")
+    return cls.from_config(config.get("config", {}))
+
+
+def get(identifier: Any) -> Any:
+    """A metric (instance or function) from a name, a dict or a callable.
+
+    Example:
+        >>> type(tf.keras.metrics.get("AUC")).__name__
+        'AUC'
+    """
+    if isinstance(identifier, (str, dict)):
+        return deserialize(identifier)
+    if callable(identifier):
+        return identifier
+    raise ValueError(f"metrics.get: could not interpret metric identifier {identifier!r}.")

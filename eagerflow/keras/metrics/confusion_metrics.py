@@ -1,0 +1,258 @@
+"""Metrics from confusion counts at thresholds: `Precision`, `Recall`, `AUC`.
+
+Predictions above a threshold count as positive. Counts are accumulated per threshold in
+state variables (`true_positives`, ...), weighted by `sample_weight`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from eagerflow.core import dtypes
+from eagerflow.core.convert import convert_to_tensor
+from eagerflow.core.tensor import Tensor
+from eagerflow.keras.metrics.base_metric import Metric, same_rank
+from eagerflow.ops import (
+    array_ops,
+    cast_ops,
+    gather_ops,
+    logical_ops,
+    math_ops,
+    math_unary_ops,
+    reduction_ops,
+)
+
+_EPSILON = 1e-7
+
+
+def _confusion_counts(
+    y_true: Any, y_pred: Any, thresholds: Tensor, sample_weight: Any, class_id: int | None
+) -> dict[str, Tensor]:
+    """Weighted tp, fp, tn, fn per threshold, each of shape (num_thresholds,)."""
+    y_pred = cast_ops.cast(convert_to_tensor(y_pred), dtypes.float32)
+    y_true = cast_ops.cast(convert_to_tensor(y_true), dtypes.float32)
+    y_pred, y_true = same_rank(y_pred, y_true)
+    if class_id is not None:
+        y_true = y_true[..., class_id]
+        y_pred = y_pred[..., class_id]
+    y_pred = array_ops.reshape(y_pred, [1, -1])
+    y_true = array_ops.reshape(y_true, [1, -1])
+    if sample_weight is None:
+        weights = array_ops.ones_like(y_pred)
+    else:
+        weights = cast_ops.cast(convert_to_tensor(sample_weight), dtypes.float32)
+        weights = array_ops.reshape(
+            array_ops.broadcast_to(weights, array_ops.shape(y_true)), [1, -1]
+        )
+    predicted = math_ops.greater(y_pred, array_ops.expand_dims(thresholds, 1))
+    positive = math_ops.greater(y_true, 0.5)
+    not_predicted = logical_ops.logical_not(predicted)
+    negative = logical_ops.logical_not(positive)
+
+    def count(a: Tensor, b: Tensor) -> Tensor:
+        hit = cast_ops.cast(logical_ops.logical_and(a, b), dtypes.float32)
+        return reduction_ops.reduce_sum(hit * weights, axis=1)
+
+    return {
+        "tp": count(predicted, positive),
+        "fp": count(predicted, negative),
+        "tn": count(not_predicted, negative),
+        "fn": count(not_predicted, positive),
+    }
+
+
+class _ThresholdMetric(Metric):
+    _counts: tuple = ()
+
+    def __init__(
+        self,
+        thresholds: Any = None,
+        top_k: int | None = None,
+        class_id: int | None = None,
+        name: str | None = None,
+        dtype: Any = None,
+    ) -> None:
+        super().__init__(name=name, dtype=dtype)
+        if top_k is not None:
+            raise NotImplementedError(f"{type(self).__name__}: top_k is not supported yet.")
+        self.init_thresholds = thresholds
+        self._single = thresholds is None or np.ndim(thresholds) == 0
+        values = [0.5] if thresholds is None else list(np.atleast_1d(thresholds))
+        for t in values:
+            if not 0.0 <= t <= 1.0:
+                raise ValueError(
+                    f"{type(self).__name__}: thresholds must be in [0, 1], got {thresholds!r}."
+                )
+        self.thresholds = [float(t) for t in values]
+        self.class_id = class_id
+        self._threshold_tensor = convert_to_tensor(np.asarray(self.thresholds, np.float32))
+        names = {"tp": "true_positives", "fp": "false_positives", "fn": "false_negatives"}
+        for key in self._counts:
+            setattr(self, names[key], self.add_variable((len(self.thresholds),), name=names[key]))
+
+    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        counts = _confusion_counts(
+            y_true, y_pred, self._threshold_tensor, sample_weight, self.class_id
+        )
+        for key, variable in zip(self._counts, self._variables):
+            variable.assign_add(counts[key])
+
+    def _ratio(self, numerator: Tensor, other: Tensor) -> Tensor:
+        value = math_ops.divide_no_nan(numerator, numerator + other)
+        return value[0] if self._single else value
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.update({"thresholds": self.init_thresholds, "class_id": self.class_id})
+        return config
+
+
+class Precision(_ThresholdMetric):
+    """`true_positives / (true_positives + false_positives)` at each threshold (0.5 default).
+
+    Example:
+        >>> m = tf.keras.metrics.Precision()
+        >>> float(m([0, 1, 1, 1], [1, 0, 1, 1]))
+        0.6666667
+    """
+
+    _counts = ("tp", "fp")
+
+    def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
+        super().__init__(thresholds, top_k, class_id, name or "precision", dtype)
+
+    def result(self) -> Tensor:
+        return self._ratio(self.true_positives.read_value(), self.false_positives.read_value())
+
+
+class Recall(_ThresholdMetric):
+    """`true_positives / (true_positives + false_negatives)` at each threshold (0.5 default).
+
+    Example:
+        >>> m = tf.keras.metrics.Recall()
+        >>> float(m([0, 1, 1, 1], [1, 0, 1, 1]))
+        0.6666667
+    """
+
+    _counts = ("tp", "fn")
+
+    def __init__(self, thresholds=None, top_k=None, class_id=None, name=None, dtype=None):
+        super().__init__(thresholds, top_k, class_id, name or "recall", dtype)
+
+    def result(self) -> Tensor:
+        return self._ratio(self.true_positives.read_value(), self.false_negatives.read_value())
+
+
+class AUC(Metric):
+    """Area under the ROC or precision-recall curve, from counts at `num_thresholds`.
+
+    `summation_method="interpolation"` uses the trapezoidal rule for ROC and Davis & Goadrich's
+    interpolation for PR; `"minoring"` and `"majoring"` use left and right Riemann sums.
+
+    Example:
+        >>> m = tf.keras.metrics.AUC(num_thresholds=3)
+        >>> float(m([0, 0, 1, 1], [0, 0.5, 0.3, 0.9]))
+        0.75
+    """
+
+    def __init__(
+        self,
+        num_thresholds: int = 200,
+        curve: str = "ROC",
+        summation_method: str = "interpolation",
+        name: str | None = None,
+        dtype: Any = None,
+        thresholds: Any = None,
+        from_logits: bool = False,
+    ) -> None:
+        super().__init__(name=name or "auc", dtype=dtype)
+        if curve.upper() not in ("ROC", "PR"):
+            raise ValueError(f'AUC: curve must be "ROC" or "PR", got {curve!r}.')
+        if summation_method not in ("interpolation", "minoring", "majoring"):
+            raise ValueError(
+                "AUC: summation_method must be interpolation, minoring or majoring, got "
+                f"{summation_method!r}."
+            )
+        if thresholds is not None:
+            inner = sorted(float(t) for t in thresholds)
+        else:
+            if num_thresholds <= 1:
+                raise ValueError(f"AUC: num_thresholds must be > 1, got {num_thresholds}.")
+            inner = [(i + 1) / (num_thresholds - 1) for i in range(num_thresholds - 2)]
+        self.thresholds = [0.0 - _EPSILON] + inner + [1.0 + _EPSILON]
+        self.num_thresholds = len(self.thresholds)
+        self.curve = curve.upper()
+        self.summation_method = summation_method
+        self.from_logits = from_logits
+        self._threshold_tensor = convert_to_tensor(np.asarray(self.thresholds, np.float32))
+        shape = (self.num_thresholds,)
+        self.true_positives = self.add_variable(shape, name="true_positives")
+        self.false_positives = self.add_variable(shape, name="false_positives")
+        self.true_negatives = self.add_variable(shape, name="true_negatives")
+        self.false_negatives = self.add_variable(shape, name="false_negatives")
+
+    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        if self.from_logits:
+            y_pred = math_unary_ops.sigmoid(convert_to_tensor(y_pred))
+        counts = _confusion_counts(y_true, y_pred, self._threshold_tensor, sample_weight, None)
+        self.true_positives.assign_add(counts["tp"])
+        self.false_positives.assign_add(counts["fp"])
+        self.true_negatives.assign_add(counts["tn"])
+        self.false_negatives.assign_add(counts["fn"])
+
+    def result(self) -> Tensor:
+        tp = self.true_positives.read_value()
+        fp = self.false_positives.read_value()
+        tn = self.true_negatives.read_value()
+        fn = self.false_negatives.read_value()
+        if self.curve == "PR" and self.summation_method == "interpolation":
+            return self._interpolated_pr_auc(tp, fp, fn)
+        if self.curve == "ROC":
+            x = math_ops.divide_no_nan(fp, fp + tn)  # false positive rate
+            y = math_ops.divide_no_nan(tp, tp + fn)  # recall
+        else:
+            x = math_ops.divide_no_nan(tp, tp + fn)  # recall
+            y = math_ops.divide_no_nan(tp, tp + fp)  # precision
+        n = self.num_thresholds
+        if self.summation_method == "interpolation":
+            heights = (y[: n - 1] + y[1:]) / 2.0
+        elif self.summation_method == "minoring":
+            heights = math_ops.minimum(y[: n - 1], y[1:])
+        else:
+            heights = math_ops.maximum(y[: n - 1], y[1:])
+        return reduction_ops.reduce_sum((x[: n - 1] - x[1:]) * heights)
+
+    def _interpolated_pr_auc(self, tp: Tensor, fp: Tensor, fn: Tensor) -> Tensor:
+        n = self.num_thresholds
+        dtp = tp[: n - 1] - tp[1:]
+        p = tp + fp
+        dp = p[: n - 1] - p[1:]
+        slope = math_ops.divide_no_nan(dtp, math_ops.maximum(dp, 0.0))
+        intercept = tp[1:] - slope * p[1:]
+        both_positive = logical_ops.logical_and(
+            math_ops.greater(p[: n - 1], 0.0), math_ops.greater(p[1:], 0.0)
+        )
+        ratio = gather_ops.where(
+            both_positive,
+            math_ops.divide_no_nan(p[: n - 1], math_ops.maximum(p[1:], 0.0)),
+            array_ops.ones_like(p[1:]),
+        )
+        increments = math_ops.divide_no_nan(
+            slope * (dtp + intercept * math_ops.log(ratio)),
+            math_ops.maximum(tp[1:] + fn[1:], 0.0),
+        )
+        return reduction_ops.reduce_sum(increments)
+
+    def get_config(self) -> dict:
+        config = super().get_config()
+        config.update(
+            {
+                "num_thresholds": self.num_thresholds,
+                "curve": self.curve,
+                "summation_method": self.summation_method,
+                "from_logits": self.from_logits,
+            }
+        )
+        return config

@@ -1,0 +1,116 @@
+"""Metrics against hand-computed values, including the guide's tfe.metrics.Mean."""
+
+import numpy as np
+import pytest
+
+import eagerflow as tf
+from eagerflow.keras import metrics
+from eagerflow.keras.metrics import tfe_metrics
+
+
+def test_guide_tfe_mean():
+    m = tfe_metrics.Mean("loss")
+    m(0)
+    m(5)
+    assert float(m.result()) == 2.5
+    m([8, 9])
+    result = m.result()
+    assert float(result) == 5.5 and result.dtype == tf.float64
+    assert m.name == "loss"
+
+
+def test_mean_weighted_reset_and_variables():
+    m = metrics.Mean()
+    m.update_state([1.0, 3.0, 5.0, 7.0], sample_weight=[1, 1, 0, 0])
+    assert float(m.result()) == 2.0
+    m.update_state([[10.0]], sample_weight=[[2.0]])
+    assert float(m.result()) == pytest.approx((1 + 3 + 20) / 4)
+    assert [v.name for v in m.variables] == ["mean/total:0", "mean/count:0"]
+    assert all(not v.trainable for v in m.variables)
+    m.reset_state()
+    assert float(m.result()) == 0.0  # no NaN on empty
+    m.reset_states()
+    assert m.result().dtype == tf.float32
+
+
+def test_sum():
+    m = metrics.Sum()
+    assert float(m([1.0, 3.0, 5.0])) == 9.0
+    assert float(m(1.0, sample_weight=2.0)) == 11.0
+
+
+def test_accuracies_by_hand():
+    assert float(metrics.Accuracy()([1, 2, 3, 4], [0, 2, 3, 4])) == 0.75
+    assert float(metrics.BinaryAccuracy()([[1], [1], [0], [0]], [[0.98], [1], [0], [0.6]])) == 0.75
+    assert float(metrics.BinaryAccuracy(threshold=0.7)([[1], [0]], [[0.6], [0.6]])) == 0.5
+    y_true = [[0, 0, 1], [0, 1, 0]]
+    y_pred = [[0.1, 0.9, 0.8], [0.05, 0.95, 0]]
+    assert float(metrics.CategoricalAccuracy()(y_true, y_pred)) == 0.5
+    assert float(metrics.TopKCategoricalAccuracy(k=1)(y_true, y_pred)) == 0.5
+    assert float(metrics.TopKCategoricalAccuracy(k=2)(y_true, y_pred)) == 1.0
+    sparse = metrics.SparseCategoricalAccuracy()
+    assert float(sparse([[2], [1]], [[0.1, 0.6, 0.3], [0.05, 0.95, 0]])) == 0.5
+    # weighted: only the correct sample counts
+    sparse.reset_state()
+    sparse.update_state([2, 1], [[0.1, 0.6, 0.3], [0.05, 0.95, 0]], sample_weight=[0.0, 1.0])
+    assert float(sparse.result()) == 1.0
+    top2 = metrics.SparseTopKCategoricalAccuracy(k=2)
+    assert float(top2([0, 2], [[0.5, 0.3, 0.2], [0.5, 0.3, 0.2]])) == 0.5
+
+
+def test_precision_recall_by_hand():
+    # predictions > 0.5: [1, 0, 1, 1]; labels [0, 1, 1, 1] -> tp=2, fp=1, fn=1
+    y_true, y_pred = [0, 1, 1, 1], [1, 0, 1, 1]
+    assert float(metrics.Precision()(y_true, y_pred)) == pytest.approx(2 / 3)
+    assert float(metrics.Recall()(y_true, y_pred)) == pytest.approx(2 / 3)
+    p = metrics.Precision(thresholds=[0.1, 0.95])
+    result = p([0, 1, 1, 1], [0.2, 0.5, 0.99, 0.9])
+    np.testing.assert_allclose(result.numpy(), [0.75, 1.0])
+    r = metrics.Recall(class_id=1)
+    assert float(r([[0, 1], [0, 1], [1, 0]], [[0.2, 0.8], [0.7, 0.3], [0.4, 0.6]])) == 0.5
+    weighted = metrics.Precision()
+    weighted.update_state([0, 1], [1, 1], sample_weight=[3.0, 1.0])
+    assert float(weighted.result()) == 0.25
+    with pytest.raises(ValueError, match="thresholds"):
+        metrics.Precision(thresholds=2.0)
+
+
+def test_auc_roc_by_hand():
+    # thresholds [-eps, 0.5, 1+eps]: ROC points (1, 1), (0, 0.5), (0, 0); trapezoids give 0.75
+    m = metrics.AUC(num_thresholds=3)
+    assert float(m([0, 0, 1, 1], [0, 0.5, 0.3, 0.9])) == pytest.approx(0.75)
+    perfect = metrics.AUC()
+    assert float(perfect([0, 0, 1, 1], [0.1, 0.2, 0.8, 0.9])) == pytest.approx(1.0, abs=1e-6)
+    inverted = metrics.AUC()
+    assert float(inverted([1, 1, 0, 0], [0.1, 0.2, 0.8, 0.9])) == pytest.approx(0.0, abs=1e-6)
+
+
+def test_auc_pr_and_riemann_sums():
+    y_true, y_pred = [0, 0, 1, 1], [0.1, 0.4, 0.35, 0.8]
+    roc = float(metrics.AUC(num_thresholds=1000)(y_true, y_pred))
+    assert roc == pytest.approx(0.75, abs=1e-3)  # 3 of 4 positive-negative pairs ordered
+    lo = float(metrics.AUC(num_thresholds=1000, summation_method="minoring")(y_true, y_pred))
+    hi = float(metrics.AUC(num_thresholds=1000, summation_method="majoring")(y_true, y_pred))
+    assert lo <= roc <= hi
+    pr = float(metrics.AUC(num_thresholds=1000, curve="PR")(y_true, y_pred))
+    # average precision: precision 1 at recall 0.5, then 2/3 at recall 1 -> ~0.83
+    assert 0.75 < pr < 0.9
+    with pytest.raises(ValueError, match="curve"):
+        metrics.AUC(curve="XY")
+
+
+def test_mean_squared_error_metric_and_wrapper():
+    m = metrics.MeanSquaredError()
+    assert float(m([[0, 1], [0, 0]], [[1, 1], [0, 0]])) == 0.25
+    wrapper = metrics.MeanMetricWrapper(metrics.mean_absolute_error, name="mae")
+    assert float(wrapper([[0.0, 1.0]], [[1.0, 1.0]])) == 0.5
+    assert wrapper.name == "mae"
+
+
+def test_get_and_config():
+    assert isinstance(metrics.get("AUC"), metrics.AUC)
+    assert metrics.get("accuracy") is metrics.accuracy
+    restored = metrics.deserialize(metrics.serialize(metrics.BinaryAccuracy(threshold=0.3)))
+    assert isinstance(restored, metrics.BinaryAccuracy)
+    with pytest.raises(ValueError, match="unknown metric"):
+        metrics.get("nope")
