@@ -10,8 +10,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-import numpy as np
-
 import eagerflow as tf
 from eagerflow.keras.engine import summary as summary_lib
 from eagerflow.keras.engine.base_layer import Layer
@@ -128,20 +126,24 @@ class Model(TrainingMixin, Layer):
         return {"name": self.name, "trainable": self.trainable}
 
     # -- weights files ------------------------------------------------------------------
-    def save_weights(self, filepath: str, overwrite: bool = True, save_format: Any = None) -> None:
-        """Saves `get_weights()` to a NumPy `.npz` file (arrays in `weights` order)."""
-        path = str(filepath)
-        if not path.endswith(".npz"):
-            path += ".npz"
-        arrays = {f"{i:04d}": w for i, w in enumerate(self.get_weights())}
-        names = np.array([v.name for v in self.weights])
-        np.savez(path, __names__=names, **arrays)
+    def save_weights(
+        self, filepath: str, overwrite: bool = True, save_format: Any = None, options: Any = None
+    ) -> None:
+        """Saves the weights as an object-based checkpoint `<filepath>.npz` (atomic write).
 
-    def load_weights(self, filepath: str, by_name: bool = False, skip_mismatch: bool = False):
-        """Loads weights written by `save_weights` (the model must be built)."""
-        path = str(filepath)
-        if not path.endswith(".npz"):
-            path += ".npz"
-        with np.load(path) as data:
-            keys = sorted(k for k in data.files if k != "__names__")
-            self.set_weights([data[k] for k in keys])
+        Keys are paths in the model (`layer_with_weights-0/kernel`); see docs/checkpoints.md.
+        """
+        from eagerflow.train import keras_weights  # noqa: PLC0415 - train imports keras
+
+        keras_weights.save_weights(self, filepath, overwrite, save_format, options)
+
+    def load_weights(
+        self, filepath: str, by_name: bool = False, skip_mismatch: bool = False, options: Any = None
+    ) -> Any:
+        """Restores weights written by `save_weights`; returns the checkpoint load status.
+
+        Layers that are not built yet get their weights when they are built (deferred).
+        """
+        from eagerflow.train import keras_weights  # noqa: PLC0415 - train imports keras
+
+        return keras_weights.load_weights(self, filepath, by_name, skip_mismatch, options)

@@ -1,0 +1,72 @@
+"""Model.save_weights / load_weights on the checkpoint machinery."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import eagerflow as tf
+from eagerflow import train
+from eagerflow.train import keras_weights
+
+keras = pytest.importorskip("eagerflow.keras")
+
+
+def _model():
+    return keras.Sequential([keras.layers.Dense(4, activation="relu"), keras.layers.Dense(2)])
+
+
+def _x():
+    return tf.constant(np.random.default_rng(0).random((3, 5), np.float32))
+
+
+def test_save_and_load_weights_round_trip(tmp_path):
+    model = _model()
+    model(_x())
+    path = str(tmp_path / "weights")
+    model.save_weights(path)
+    keys = set(np.load(path + ".npz").files) - {"checkpoint.json"}
+    assert "layer_with_weights-0/kernel" in keys
+    assert train.latest_checkpoint(str(tmp_path)) == path
+    fresh = _model()
+    status = fresh.load_weights(path)  # not built yet: deferred until the first call
+    np.testing.assert_array_equal(fresh(_x()).numpy(), model(_x()).numpy())
+    status.assert_consumed()
+
+
+def test_load_into_a_built_model(tmp_path):
+    model = _model()
+    model(_x())
+    path = str(tmp_path / "w")
+    keras_weights.save_weights(model, path)
+    other = _model()
+    other(_x())
+    keras_weights.load_weights(other, path).assert_consumed()
+    for a, b in zip(other.weights, model.weights):
+        np.testing.assert_array_equal(a.numpy(), b.numpy())
+
+
+def test_hdf5_paths_and_overwrite(tmp_path):
+    model = _model()
+    model(_x())
+    with pytest.raises(ValueError, match="HDF5"):
+        keras_weights.save_weights(model, str(tmp_path / "w.h5"))
+    keras_weights.save_weights(model, str(tmp_path / "w"))
+    with pytest.raises(FileExistsError, match="overwrite=False"):
+        keras_weights.save_weights(model, str(tmp_path / "w"), overwrite=False)
+    with pytest.raises(NotImplementedError, match="by_name"):
+        keras_weights.load_weights(model, str(tmp_path / "w"), by_name=True)
+
+
+def test_model_checkpoint_callback_saves_through_save_weights(tmp_path):
+    callbacks = pytest.importorskip("eagerflow.keras.callbacks")
+    if not hasattr(callbacks, "ModelCheckpoint"):
+        pytest.skip("ModelCheckpoint not available")
+    model = _model()
+    model(_x())
+    callback = callbacks.ModelCheckpoint(str(tmp_path / "w.{epoch:02d}"), save_weights_only=True)
+    callback.set_model(model)
+    callback.on_epoch_end(0, {"loss": 1.0})
+    fresh = _model()
+    fresh.load_weights(str(tmp_path / "w.01"))
+    np.testing.assert_array_equal(fresh(_x()).numpy(), model(_x()).numpy())
