@@ -120,5 +120,7 @@ def to_device(array: Any, device: Device) -> Any:
             return array
         return array.get() if hasattr(array, "get") else np.asarray(array)
     cp = device.xp
+    if type(array) is cp.ndarray and array.device.id == device.index:
+        return array  # already there: the common case on the GPU path, kept cheap
     with cp.cuda.Device(device.index):
         return cp.asarray(array)

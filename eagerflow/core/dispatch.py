@@ -123,6 +123,8 @@ def run_kernel(prim: Primitive, arrays: list, attrs: dict) -> Any:
         device, arrays = _placement(arrays)
         kernel = prim.overrides.get(device.kind, prim.kernel)
         if device.kind == "GPU":
+            if device.index == 0:  # CuPy's current device unless a program switched it
+                return kernel(device.xp, *arrays, **attrs)
             with device.xp.cuda.Device(device.index):
                 return kernel(device.xp, *arrays, **attrs)
         out = kernel(np, *arrays, **attrs)
