@@ -14,8 +14,14 @@ from typing import Any
 from eagerflow.core import errors
 
 
-def spatial_tuple(op: str, name: str, value: Any, n: int = 2, default: int = 1) -> tuple:
-    """TF's int / length-n / length-(n+2) forms of `strides`, `dilations`, `ksize` -> n ints."""
+def spatial_tuple(
+    op: str, name: str, value: Any, n: int = 2, default: int = 1, channels_first: bool = False
+) -> tuple:
+    """TF's int / length-n / length-(n+2) forms of `strides`, `dilations`, `ksize` -> n ints.
+
+    The length-(n+2) form lists batch and channel entries too: [1, h, w, 1] for NHWC,
+    [1, 1, h, w] for NCHW (`channels_first`).
+    """
     if value is None:
         return (default,) * n
     if isinstance(value, int) or hasattr(value, "__index__"):
@@ -26,7 +32,7 @@ def spatial_tuple(op: str, name: str, value: Any, n: int = 2, default: int = 1) 
     if len(values) == n:
         return tuple(values)
     if len(values) == n + 2:
-        return tuple(values[1:-1])
+        return tuple(values[2:] if channels_first else values[1:-1])
     raise ValueError(
         f"{op}: `{name}` must be an int or a list of {n} or {n + 2} ints, got {value!r}"
     )

@@ -22,9 +22,9 @@ from eagerflow.ops import _windows as win
 def _attrs(op: str, strides: Any, padding: Any, dilations: Any, data_format: Any) -> dict:
     fmt = win.check_data_format(op, data_format)
     return {
-        "strides": win.spatial_tuple(op, "strides", strides),
+        "strides": win.spatial_tuple(op, "strides", strides, channels_first=fmt == "NCHW"),
         "padding": win.normalize_padding(op, padding, fmt),
-        "dilations": win.spatial_tuple(op, "dilations", dilations),
+        "dilations": win.spatial_tuple(op, "dilations", dilations, channels_first=fmt == "NCHW"),
         "data_format": fmt,
     }
 
@@ -74,10 +74,32 @@ def _backprop_input_kernel(xp: Any, w: Any, g: Any, input_sizes: tuple, **attrs:
     in_shape = _resolved_input_shape(input_sizes, fmt, g, w)
     kh, kw, c, o = w.shape
     out_hw, pads = _windows_of("Conv2DBackpropInput", in_shape, (kh, kw), attrs)
+    full_pads = _full_correlation_pads((kh, kw), attrs, pads)
+    if full_pads is not None:
+        # Stride 1: dx is g correlated with the flipped filter (one gather, no scatter-adds).
+        flipped = xp.ascontiguousarray(xp.transpose(w[::-1, ::-1], (0, 1, 3, 2)))
+        cols = win.extract_patches(
+            xp, g, (kh, kw), (1, 1), attrs["dilations"], full_pads, in_shape[1:3]
+        )
+        dx = xp.dot(cols.reshape(-1, kh * kw * o), flipped.reshape(kh * kw * o, c))
+        return win.from_nhwc(xp, dx.reshape(in_shape), fmt)
     cols = xp.dot(g.reshape(-1, o), w.reshape(kh * kw * c, o).T)
     cols = cols.reshape(g.shape[0], out_hw[0], out_hw[1], kh, kw, c)
     dx = win.scatter_patches(xp, cols, in_shape, attrs["strides"], attrs["dilations"], pads)
     return win.from_nhwc(xp, dx, fmt)
+
+
+def _full_correlation_pads(k_hw: tuple, attrs: dict, pads: tuple) -> Any:
+    """Paddings of g that turn stride-1 backprop-input into a correlation, or None."""
+    if attrs["strides"] != (1, 1):
+        return None
+    out = []
+    for k, d, (before, after) in zip(k_hw, attrs["dilations"], pads):
+        reach = (k - 1) * d
+        if before > reach or after > reach:
+            return None
+        out.append((reach - before, reach - after))
+    return tuple(out)
 
 
 def _resolved_input_shape(input_sizes: tuple, fmt: str, g_nhwc: Any, w: Any) -> tuple:
@@ -132,9 +154,14 @@ def _window_attrs(op: Any) -> dict:
 def _conv2d_grad(op: Any, grad: Tensor) -> list:
     x, w = op.inputs
     attrs = _window_attrs(op)
+    skip = op.skip_input_indices  # e.g. the images fed to the first layer need no gradient
     return [
-        execute(CONV2D_BACKPROP_INPUT, (w, grad), {"input_sizes": _dims(x), **attrs}),
-        execute(CONV2D_BACKPROP_FILTER, (x, grad), {"filter_sizes": _dims(w), **attrs}),
+        None
+        if 0 in skip
+        else execute(CONV2D_BACKPROP_INPUT, (w, grad), {"input_sizes": _dims(x), **attrs}),
+        None
+        if 1 in skip
+        else execute(CONV2D_BACKPROP_FILTER, (x, grad), {"filter_sizes": _dims(w), **attrs}),
     ]
 
 
@@ -334,8 +361,8 @@ def conv1d(
     xd = x.shape.as_list()
     x4 = reshape(x, [-1, xd[1], 1, xd[2]] if ncw else [-1, 1, xd[1], xd[2]])
     w4 = reshape(w, [1, *w.shape.as_list()])
-    stride = win.spatial_tuple("conv1d", "stride", stride, n=1)[0]
-    dilation = win.spatial_tuple("conv1d", "dilations", dilations, n=1)[0]
+    stride = win.spatial_tuple("conv1d", "stride", stride, n=1, channels_first=ncw)[0]
+    dilation = win.spatial_tuple("conv1d", "dilations", dilations, n=1, channels_first=ncw)[0]
     if not isinstance(padding, str):
         raise ValueError(f"conv1d: `padding` must be 'SAME' or 'VALID', got {padding!r}")
     y = conv2d(

@@ -195,8 +195,8 @@ def _pool(
     if not isinstance(padding, str):
         raise ValueError(f"{op}: `padding` must be 'SAME' or 'VALID', got {padding!r}")
     attrs = {
-        "ksize": win.spatial_tuple(op, "ksize", ksize),
-        "strides": win.spatial_tuple(op, "strides", strides),
+        "ksize": win.spatial_tuple(op, "ksize", ksize, channels_first=fmt == "NCHW"),
+        "strides": win.spatial_tuple(op, "strides", strides, channels_first=fmt == "NCHW"),
         "padding": win.normalize_padding(op, padding),
         "data_format": fmt,
     }
@@ -243,8 +243,8 @@ def _pool_nd(
     if x.shape.rank != 3:
         raise ValueError(f"{op}: only 3-D and 4-D inputs are supported, got shape {x.shape}")
     ncw = data_format in ("NCW", "NCHW")
-    k = win.spatial_tuple(op, "ksize", ksize, n=1)[0]
-    s = win.spatial_tuple(op, "strides", strides, n=1)[0]
+    k = win.spatial_tuple(op, "ksize", ksize, n=1, channels_first=ncw)[0]
+    s = win.spatial_tuple(op, "strides", strides, n=1, channels_first=ncw)[0]
     d = x.shape.as_list()
     x4 = reshape(x, [-1, d[1], 1, d[2]] if ncw else [-1, 1, d[1], d[2]])
     y = two_d(x4, (1, k), (1, s), padding, "NCHW" if ncw else "NHWC")

@@ -10,6 +10,8 @@ from __future__ import annotations
 import secrets
 from typing import Any
 
+import numpy as np
+
 from eagerflow.core import dtypes, errors
 from eagerflow.core.convert import convert_to_tensor
 from eagerflow.core.dispatch import Primitive, execute
@@ -21,8 +23,10 @@ from eagerflow.ops.random_ops import _float_dtype, _scale_shift, sample, shape_t
 _MASK64 = 0xFFFFFFFFFFFFFFFF
 
 
-def _seed_words(seed: Any) -> list:
-    return [int(s) & _MASK64 for s in seed.reshape(-1).tolist()]
+def _seed_words(seed: Any) -> int:
+    """One 63-bit generator seed mixed from the seed tensor's words (both backends take it)."""
+    words = [int(s) & _MASK64 for s in seed.reshape(-1).tolist()]
+    return int(np.random.SeedSequence(words).generate_state(1, np.uint64)[0]) >> 1
 
 
 def _stateless_kernel(dist: str) -> Any:

@@ -159,6 +159,12 @@ SPECS = [
         (Arg((2, 3, 7, 8)), W),
     ),
     OpSpec(
+        "conv2d_nchw_dilated_stride1",
+        lambda x, w: tf.nn.conv2d(x, w, 1, "SAME", data_format="NCHW", dilations=[1, 1, 2, 3]),
+        lambda x, w: NCHW(ref_conv2d(NHWC(x), w, (1, 1), "SAME", (2, 3))),
+        (Arg((2, 3, 7, 8)), W),
+    ),
+    OpSpec(
         "conv1d_same",
         lambda x, w: tf.nn.conv1d(x, w, stride=2, padding="SAME"),
         lambda x, w: ref_conv2d(x[:, None], w[None], (1, 2), "SAME")[:, 0],
@@ -208,7 +214,7 @@ SPECS = [
     ),
     OpSpec(
         "max_pool_valid_nchw",
-        lambda x: tf.nn.max_pool(x, 2, 2, "VALID", data_format="NCHW"),
+        lambda x: tf.nn.max_pool(x, [1, 1, 2, 2], [1, 1, 2, 2], "VALID", data_format="NCHW"),
         lambda x: NCHW(ref_pool(NHWC(x), (2, 2), (2, 2), "VALID", "max")),
         (Arg((2, 3, 6, 5)),),
     ),
