@@ -126,7 +126,13 @@ def _linalg_call(op: str, fn: Any, a: Any) -> Any:
 def _inverse_kernel(xp: Any, a: Any, adjoint: bool) -> Any:
     if adjoint:
         a = xp.conj(xp.swapaxes(a, -1, -2))
-    return _linalg_call("MatrixInverse", xp.linalg.inv, a)
+    out = _linalg_call("MatrixInverse", xp.linalg.inv, a)
+    # CuPy does not report singular inputs; a non-finite inverse of a finite input is one.
+    if not bool(xp.isfinite(out).all()) and bool(xp.isfinite(a).all()):
+        raise errors.InvalidArgumentError(
+            None, None, f"MatrixInverse: input is not invertible (shape {a.shape})"
+        )
+    return out
 
 
 def _determinant_rule(a: TensorSpec) -> TensorSpec:
