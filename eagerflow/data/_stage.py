@@ -55,6 +55,20 @@ class IndexPlan:
     def gather(self, idx: np.ndarray) -> Any:
         return _structure.pack_as(self.template, [a[idx] for a in self.arrays])
 
+    def gatherer(self) -> Callable[[np.ndarray], Any]:
+        """`gather`, specialized once for the common element shapes (the batch hot path)."""
+        arrays, template = self.arrays, self.template
+        if not _structure.is_structure(template):
+            (a,) = arrays
+            return a.__getitem__
+        flat_tuple = type(template) is tuple and not any(map(_structure.is_structure, template))
+        if flat_tuple:
+            if len(arrays) == 2:
+                a, b = arrays
+                return lambda idx: (a[idx], b[idx])
+            return lambda idx: tuple([a[idx] for a in arrays])
+        return self.gather
+
     def elements(self) -> Iterator:
         arrays, template = self.arrays, self.template
         single = not _structure.is_structure(template)

@@ -139,11 +139,20 @@ def _to_tensor(leaf: Any) -> Any:
     return leaf
 
 
+_new_object = object.__new__
+
+
 def to_tensors(element: Any) -> Any:
-    """The consumer-facing form of an internal element: leaves wrapped as Tensors."""
+    """The consumer-facing form of an internal element: leaves wrapped as Tensors (no copy)."""
     if type(element) is tuple:
-        if len(element) == 2 and type(element[0]) is _ndarray and type(element[1]) is _ndarray:
-            return (wrap(element[0]), wrap(element[1]))
+        if len(element) == 2:
+            a, b = element
+            if type(a) is _ndarray and type(b) is _ndarray:  # (features, labels): inline wraps
+                ta = _new_object(Tensor)
+                ta._value = a
+                tb = _new_object(Tensor)
+                tb._value = b
+                return (ta, tb)
         return tuple(to_tensors(v) if is_structure(v) else _to_tensor(v) for v in element)
     if type(element) is _ndarray:
         return wrap(element)

@@ -44,16 +44,17 @@ def stack(elements: list, what: str = "batch") -> Any:
 
 def gather_batches(plan: IndexPlan, batch_size: int, drop_remainder: bool) -> Iterator:
     """Batches as one fancy index per batch into the plan's source arrays."""
+    gather = plan.gatherer()
     leftover = None
     for chunk in plan.indices():
         if leftover is not None and len(leftover):
             chunk = np.concatenate([leftover, chunk])
         full = len(chunk) // batch_size * batch_size
         for start in range(0, full, batch_size):
-            yield plan.gather(chunk[start : start + batch_size])
+            yield gather(chunk[start : start + batch_size])
         leftover = chunk[full:]
     if leftover is not None and len(leftover) and not drop_remainder:
-        yield plan.gather(leftover)
+        yield gather(leftover)
 
 
 class BatchStage(Stage):

@@ -7,6 +7,8 @@ from typing import Any
 from eagerflow.core import errors
 from eagerflow.data import _structure
 
+_to_tensors = _structure.to_tensors
+
 
 class Iterator:
     """`tf.data.Iterator`: `next()` / `get_next()` over a dataset's elements."""
@@ -34,13 +36,14 @@ class OwnedIterator(Iterator):
     def __init__(self, dataset: Any) -> None:
         self._dataset = dataset
         self._elements = dataset._stage.iterate()
+        self._next = self._elements.__next__
 
     @property
     def element_spec(self) -> Any:
         return self._dataset.element_spec
 
     def __next__(self) -> Any:
-        return _structure.to_tensors(next(self._elements))
+        return _to_tensors(self._next())
 
     next = __next__  # Python 2 / TF1-era spelling
 
@@ -65,7 +68,7 @@ class NumpyIterator(OwnedIterator):
     """The iterator of `Dataset.as_numpy_iterator()`: NumPy values instead of Tensors."""
 
     def __next__(self) -> Any:
-        return _structure.to_numpy(next(self._elements))
+        return _structure.to_numpy(self._next())
 
     next = __next__
 

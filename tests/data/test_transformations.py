@@ -349,3 +349,13 @@ def test_apply_and_experimental_names():
         (1, 1), (2, 2), (3, 3), (4, 4)]  # fmt: skip
     assert int(tf.data.experimental.cardinality(ds)) == 4
     assert values(tf.data.experimental.Counter(5, 2).take(3)) == [5, 7, 9]
+
+
+@pytest.mark.parametrize("kind", ["slices", "range"])
+def test_batch_of_nested_structures(kind):
+    ds = source(kind, 5).map(lambda x: {"a": x, "b": (x * 2, (x * 3,))})
+    if kind == "slices":  # the same structure straight from slices (index-plan gather)
+        n = np.arange(5, dtype=np.int64)
+        ds = tf.data.Dataset.from_tensor_slices({"a": n, "b": (n * 2, (n * 3,))})
+    first = values(ds.batch(2))[0]
+    assert first == {"a": [0, 1], "b": ([0, 2], ([0, 3],))}
