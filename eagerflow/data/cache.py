@@ -43,17 +43,27 @@ def rebuild(description: Any) -> Any:
     return None
 
 
-def _encode(a: np.ndarray) -> np.ndarray:
-    if a.dtype.kind == "O":  # strings: bytes objects, stored as fixed-width bytes
-        return np.array(a.tolist(), dtype=np.bytes_).reshape(a.shape)
-    return a
+def _string_kind(a: np.ndarray) -> str | None:
+    """ "bytes" or "str" for string components (object arrays), else None."""
+    if a.dtype.kind != "O":
+        return None
+    first = a.ravel()[0] if a.size else b""
+    return "str" if isinstance(first, str) else "bytes"
 
 
-def _decode(a: np.ndarray, is_string: bool) -> np.ndarray:
-    if not is_string:
+def _encode(a: np.ndarray, kind: str | None) -> np.ndarray:
+    if kind is None:
+        return a
+    # Strings are stored as fixed-width NumPy strings, so no record needs pickle.
+    return np.array(a.tolist(), dtype=np.str_ if kind == "str" else np.bytes_).reshape(a.shape)
+
+
+def _decode(a: np.ndarray, kind: str | None) -> np.ndarray:
+    if kind is None:
         return a
     out = np.empty(a.shape, dtype=object)
-    out.ravel()[:] = a.ravel().tolist() if a.size else []
+    if a.size:
+        out.ravel()[:] = a.ravel().tolist()
     return out
 
 
@@ -92,7 +102,7 @@ class CacheStage(Stage):
     def _recording_to_file(self) -> Iterator:
         data_tmp = f"{self.filename}.data.tmp-{os.getpid()}-{threading.get_ident()}"
         count = 0
-        strings: list[bool] | None = None
+        strings: list | None = None
         structure = None
         complete = False
         source = self.input.iterate()
@@ -101,10 +111,10 @@ class CacheStage(Stage):
                 for element in source:
                     flat = _structure.flatten(element)
                     if strings is None:
-                        strings = [a.dtype.kind == "O" for a in flat]
+                        strings = [_string_kind(a) for a in flat]
                         structure = describe(element)
-                    for a in flat:
-                        np.lib.format.write_array(f, _encode(a), allow_pickle=False)
+                    for a, kind in zip(flat, strings):
+                        np.lib.format.write_array(f, _encode(a, kind), allow_pickle=False)
                     count += 1
                     yield element
             complete = True

@@ -38,5 +38,5 @@ class FlatMapStage(Stage):
         return UNKNOWN
 
     def compute_spec(self) -> Any:
-        element, unknown_sizes = probe(self.input)
-        return relaxed(dataset_stage(self.fn, element, "flat_map").element_spec, unknown_sizes)
+        element, hints = probe(self.input)
+        return relaxed(dataset_stage(self.fn, element, "flat_map").element_spec, hints)

@@ -85,5 +85,5 @@ class InterleaveStage(Stage):
         return UNKNOWN
 
     def compute_spec(self) -> Any:
-        element, unknown_sizes = probe(self.input)
-        return relaxed(dataset_stage(self.fn, element, "interleave").element_spec, unknown_sizes)
+        element, hints = probe(self.input)
+        return relaxed(dataset_stage(self.fn, element, "interleave").element_spec, hints)

@@ -14,42 +14,60 @@ from eagerflow.data import _structure
 from eagerflow.data._stage import Stage, close_iterator
 
 
-def probe(stage: Stage) -> tuple[Any, set]:
-    """An element of `stage`'s type to run a user function on, and the sizes its unknown
-    (None) dims take in that element.
+class ShapeHints:
+    """What a sample element says about its spec's unknown (None) dims.
 
-    Spec inference runs the user function once on this element; output dims whose size is
-    one of these sizes are reported as None (e.g. the batch dimension of a batched input).
+    Spec inference runs a user function once on a sample element. An output with exactly the
+    concrete shape of an input component that has unknown dims takes that component's shape
+    (elementwise functions keep `(None, 3)`); otherwise output dims whose size equals one an
+    unknown input dim took are reported as None (e.g. the batch dimension after a reduction).
     """
+
+    def __init__(self) -> None:
+        self.sizes: set = set()
+        self.shapes: dict = {}
+
+    def add(self, spec: Any, leaf: Any) -> None:
+        if not isinstance(spec, TensorSpec) or spec.shape.rank is None:
+            return
+        dims = spec.shape.as_list()
+        if None not in dims:
+            return
+        shape = tuple(np.shape(leaf))
+        self.shapes.setdefault(shape, dims)
+        self.sizes.update(size for dim, size in zip(dims, shape) if dim is None)
+
+    def relax(self, spec: Any) -> TensorSpec:
+        if not isinstance(spec, TensorSpec) or not self.sizes or spec.shape.rank is None:
+            return spec
+        dims = spec.shape.as_list()
+        known = self.shapes.get(tuple(dims))
+        if known is None:
+            known = [None if d in self.sizes else d for d in dims]
+        return TensorSpec(known, spec.dtype)
+
+
+def probe(stage: Stage) -> tuple[Any, ShapeHints]:
+    """A sample element of `stage` to run a user function on, and its `ShapeHints`."""
     in_spec = stage.element_spec
     found, element = stage.sample_element()
     if not found:
         element = _structure.map_leaves(_zeros_like_spec, in_spec)
-    unknown_sizes = set()
+    hints = ShapeHints()
     for spec, leaf in zip(_structure.flatten(in_spec), _structure.flatten(element)):
-        if isinstance(spec, TensorSpec) and spec.shape.rank is not None:
-            for dim, size in zip(spec.shape.as_list(), np.shape(leaf)):
-                if dim is None:
-                    unknown_sizes.add(size)
-    return element, unknown_sizes
+        hints.add(spec, leaf)
+    return element, hints
 
 
-def relaxed(spec: Any, unknown_sizes: set) -> Any:
-    """`spec` with dims whose size is in `unknown_sizes` set to None."""
-
-    def leaf(s: Any) -> Any:
-        if not isinstance(s, TensorSpec) or not unknown_sizes or s.shape.rank is None:
-            return s
-        dims = [None if d in unknown_sizes else d for d in s.shape.as_list()]
-        return TensorSpec(dims, s.dtype)
-
-    return _structure.map_leaves(leaf, spec)
+def relaxed(spec: Any, hints: ShapeHints) -> Any:
+    """`spec` (found on a sample element) with the input's unknown dims put back as None."""
+    return _structure.map_leaves(hints.relax, spec)
 
 
 def infer_output_spec(stage: Stage, fn: Callable) -> Any:
     """The spec of `fn`'s results on `stage`'s elements (see `probe`)."""
-    element, unknown_sizes = probe(stage)
-    return relaxed(_structure.spec_of(fn(element)), unknown_sizes)
+    element, hints = probe(stage)
+    return relaxed(_structure.spec_of(fn(element)), hints)
 
 
 def _zeros_like_spec(spec: Any) -> Any:

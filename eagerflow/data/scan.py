@@ -41,6 +41,6 @@ class ScanStage(Stage):
             close_iterator(source)
 
     def compute_spec(self) -> Any:
-        element, unknown_sizes = probe(self.input)
+        element, hints = probe(self.input)
         out = step(self.fn, self.initial_state, element, "scan")[1]
-        return relaxed(_structure.spec_of(out), unknown_sizes)
+        return relaxed(_structure.spec_of(out), hints)

@@ -92,6 +92,7 @@ def test_map_spec_marks_the_batch_dimension_unknown():
         tf.TensorSpec([None], tf.float32),
         tf.TensorSpec([None, 2], tf.float32),
     )
+    assert ds.map(lambda x: x * 2).element_spec == tf.TensorSpec([None, 3], tf.float32)
     # inferring the spec must not consume an epoch of a shuffle above it
     shuffled = tf.data.Dataset.range(10).shuffle(10, seed=5)
     expected = values(tf.data.Dataset.range(10).shuffle(10, seed=5))

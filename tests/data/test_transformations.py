@@ -326,6 +326,14 @@ def test_cache_replays_the_first_complete_pass(tmp_path, filename):
         assert values(reloaded) == full and len(calls) == 2
 
 
+def test_file_cache_keeps_str_and_bytes_and_nesting(tmp_path):
+    ds = tf.data.Dataset.from_tensor_slices({"s": ["é", "b"], "p": ([b"x", b"y"], [1, 2])})
+    ds = ds.cache(str(tmp_path / "c"))
+    first = values(ds)
+    assert values(ds) == first == [{"s": "é", "p": (b"x", 1)}, {"s": "b", "p": (b"y", 2)}]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.data", "c.index"]
+
+
 @FAST
 @given(KINDS, st.integers(0, 20), st.integers(1, 8), st.booleans())
 def test_parallel_map_keeps_order(kind, n, workers, prefetch):
