@@ -66,20 +66,22 @@ def bench_epoch(images: np.ndarray, labels: np.ndarray, repeats: int) -> float:
     rng = np.random.default_rng(0)
 
     def pipeline() -> None:
-        for xb, yb in dataset:
+        for _images, _labels in dataset:
             pass
 
     def by_hand() -> None:
         order = rng.permutation(len(xa))
         for start in range(0, len(order), 32):
             idx = order[start : start + 32]
-            xb, yb = xa[idx], ya[idx]
+            _images, _labels = xa[idx], ya[idx]
 
     t_pipe = best_of(pipeline, repeats)
     t_hand = best_of(by_hand, repeats)
     ratio = t_pipe / t_hand
-    print(f"epoch  shuffle(10000).batch(32): tf.data {t_pipe * 1e3:7.1f} ms   "
-          f"NumPy loop {t_hand * 1e3:7.1f} ms   ratio {ratio:.2f}x (target <= 1.5x)")
+    print(
+        f"epoch  shuffle(10000).batch(32): tf.data {t_pipe * 1e3:7.1f} ms   "
+        f"NumPy loop {t_hand * 1e3:7.1f} ms   ratio {ratio:.2f}x (target <= 1.5x)"
+    )
     return ratio
 
 
@@ -105,9 +107,11 @@ def bench_parallel_map(repeats: int, elements: int = 64) -> float:
     t_seq = best_of(lambda: run(sequential), repeats)
     t_par = best_of(lambda: run(parallel), repeats)
     speedup = t_seq / t_par
-    print(f"map    NumPy-heavy function:     sequential {t_seq * 1e3:7.1f} ms   "
-          f"parallel+prefetch {t_par * 1e3:7.1f} ms   speedup {speedup:.2f}x (target >= 1.6x, "
-          f"{tf.data._threads.cpu_count()} cores)")
+    print(
+        f"map    NumPy-heavy function:     sequential {t_seq * 1e3:7.1f} ms   "
+        f"parallel+prefetch {t_par * 1e3:7.1f} ms   speedup {speedup:.2f}x (target >= 1.6x, "
+        f"{tf.data._threads.cpu_count()} cores)"
+    )
     return speedup
 
 
