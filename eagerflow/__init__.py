@@ -207,3 +207,7 @@ from eagerflow import keras
 
 # -- train, summary (checkpoints, TensorBoard) ------------------------------------------------
 from eagerflow import train, summary
+
+# -- losses, metrics, optimizers (eagerflow/keras/{losses,metrics,optimizers}) ----------------
+from eagerflow import losses, metrics
+from eagerflow.keras import optimizers

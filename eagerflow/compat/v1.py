@@ -10,6 +10,7 @@ from eagerflow.ops.random_ops import multinomial, set_seed as set_random_seed, t
 from eagerflow.ops.random_ops import normal as random_normal, uniform as random_uniform
 from eagerflow.ops.random_ops import shuffle as random_shuffle
 from eagerflow import nn, random
+from eagerflow import losses, train
 from eagerflow.ops.math_ops import log
 from eagerflow.ops.math_ops import div, divide_no_nan as div_no_nan, squared_difference
 from eagerflow.ops.math_unary_ops import rsqrt, reciprocal, expm1, log1p, ceil

@@ -7,3 +7,4 @@ from eagerflow.autodiff.tape import GradientTape
 from eagerflow.core.context import executing_eagerly
 from eagerflow.core.variable import Variable
 from eagerflow.device_scope import num_gpus
+from eagerflow.keras.metrics import tfe_metrics as metrics

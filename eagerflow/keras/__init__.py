@@ -19,3 +19,6 @@ from eagerflow.keras import (
 from eagerflow.keras.engine.input_layer import Input
 from eagerflow.keras.engine.model import Model
 from eagerflow.keras.engine.sequential import Sequential
+
+# -- optimizers, losses, metrics, callbacks (the training helper's modules) --------------------
+from eagerflow.keras import callbacks, losses, metrics, optimizers
