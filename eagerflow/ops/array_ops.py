@@ -143,7 +143,24 @@ def ones(shape: Any, dtype: Any = dtypes.float32, name: Any = None) -> Tensor:
 
 
 # -- reshape and broadcast ---------------------------------------------------------------
-def _reshape_rule(x: TensorSpec, shape: tuple) -> TensorSpec:
+# While tracing, `shape` may be a symbolic 1-D tensor (e.g. `tf.shape(x)`): it becomes a second
+# input and the `shape` attr is None, so gradients work for dimensions unknown until run time.
+def _is_symbolic(value: Any) -> bool:
+    return isinstance(value, Tensor) and value._value is None
+
+
+def _runtime_shape(shape: Any, shape_t: tuple) -> tuple:
+    return shape if shape is not None else tuple(int(d) for d in shape_t[0].tolist())
+
+
+def _dynamic_spec(shape_t: TensorSpec, dtype: Any) -> TensorSpec:
+    n = shape_t.shape[0] if shape_t.shape.rank == 1 else None
+    return TensorSpec(None if n is None else [None] * n, dtype)
+
+
+def _reshape_rule(x: TensorSpec, *shape_t: TensorSpec, shape: tuple | None) -> TensorSpec:
+    if shape is None:
+        return _dynamic_spec(shape_t[0], x.dtype)
     dims = list(shape)
     if -1 in dims:
         known = x.shape.num_elements()
@@ -152,12 +169,21 @@ def _reshape_rule(x: TensorSpec, shape: tuple) -> TensorSpec:
     return TensorSpec(dims, x.dtype)
 
 
-RESHAPE = Primitive("Reshape", lambda xp, x, shape: xp.reshape(x, shape), _reshape_rule)
+RESHAPE = Primitive(
+    "Reshape",
+    lambda xp, x, *shape_t, shape: xp.reshape(x, _runtime_shape(shape, shape_t)),
+    _reshape_rule,
+)
+
+
+def _static_or_dynamic_shape(x: Tensor) -> Any:
+    static = x.shape
+    return static.as_list() if static.is_fully_defined() else shape(x)
 
 
 @RegisterGradient("Reshape")
-def _reshape_grad(op: Any, grad: Tensor) -> Tensor:
-    return reshape(grad, op.inputs[0].shape.as_list())
+def _reshape_grad(op: Any, grad: Tensor) -> list:
+    return [reshape(grad, _static_or_dynamic_shape(op.inputs[0]))] + [None] * (len(op.inputs) - 1)
 
 
 def reshape(tensor: Any, shape: Any, name: Any = None) -> Tensor:
@@ -168,6 +194,8 @@ def reshape(tensor: Any, shape: Any, name: Any = None) -> Tensor:
         TensorShape([2, 3])
     """
     x = convert_to_tensor(tensor)
+    if _is_symbolic(shape):
+        return execute(RESHAPE, (x, shape), {"shape": None})
     dims = tuple(_shape_list(shape))
     size = x.shape.num_elements()
     wanted = int(np.prod([d for d in dims if d != -1]))
@@ -183,20 +211,24 @@ def reshape(tensor: Any, shape: Any, name: Any = None) -> Tensor:
     return execute(RESHAPE, (x,), {"shape": dims})
 
 
-def _broadcast_to_rule(x: TensorSpec, shape: tuple) -> TensorSpec:
+def _broadcast_to_rule(x: TensorSpec, *shape_t: TensorSpec, shape: tuple | None) -> TensorSpec:
+    if shape is None:
+        return _dynamic_spec(shape_t[0], x.dtype)
     return TensorSpec(shape, x.dtype)
 
 
 BROADCAST_TO = Primitive(
-    "BroadcastTo", lambda xp, x, shape: xp.broadcast_to(x, shape), _broadcast_to_rule
+    "BroadcastTo",
+    lambda xp, x, *shape_t, shape: xp.broadcast_to(x, _runtime_shape(shape, shape_t)),
+    _broadcast_to_rule,
 )
 
 
 @RegisterGradient("BroadcastTo")
-def _broadcast_to_grad(op: Any, grad: Tensor) -> Tensor:
+def _broadcast_to_grad(op: Any, grad: Tensor) -> list:
     from eagerflow.ops._broadcasting import unbroadcast  # noqa: PLC0415
 
-    return unbroadcast(grad, op.inputs[0].shape.as_list())
+    return [unbroadcast(grad, op.inputs[0].shape.as_list())] + [None] * (len(op.inputs) - 1)
 
 
 def broadcast_to(input: Any, shape: Any, name: Any = None) -> Tensor:
@@ -208,6 +240,8 @@ def broadcast_to(input: Any, shape: Any, name: Any = None) -> Tensor:
                [1, 2]], dtype=int32)
     """
     x = convert_to_tensor(input)
+    if _is_symbolic(shape):
+        return execute(BROADCAST_TO, (x, shape), {"shape": None})
     dims = tuple(_shape_list(shape))
     rules.broadcast_shapes("BroadcastTo", x.shape, TensorShape(dims))
     if x.shape.as_list() == list(dims):
