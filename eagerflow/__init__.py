@@ -185,6 +185,12 @@ from eagerflow.ops.sequence_ops import fill, range, linspace
 from eagerflow.ops.sort_ops import sort, argsort, unique, unique_with_counts
 from eagerflow.ops.clip_ops import clip_by_value, clip_by_norm, clip_by_global_norm
 
+# -- graph: tf.function ----------------------------------------------------------------------
+from eagerflow.graph.function import function
+from eagerflow.graph.control_flow import cond, while_loop, switch_case
+from eagerflow.graph.print_ops import print
+from eagerflow.graph.tracing import init_scope
+
 # -- namespaces -----------------------------------------------------------------------------
 from eagerflow import math, linalg, config, test, compat, contrib
 from eagerflow import bitwise

@@ -7,3 +7,5 @@ from eagerflow.device_scope import (
     list_physical_devices,
     set_soft_device_placement,
 )
+from eagerflow.graph import options as optimizer
+from eagerflow.graph.function import functions_run_eagerly, run_functions_eagerly

@@ -167,7 +167,7 @@ def constant(value: Any, dtype: Any = None, shape: Any = None, name: str = "Cons
 
 def check_same_dtype(op: str, x: Tensor, y: Tensor) -> None:
     """Raises InvalidArgumentError naming both dtypes when binary-op inputs disagree."""
-    if x._value.dtype != y._value.dtype:
+    if x.dtype != y.dtype:
         raise errors.InvalidArgumentError(
             None,
             None,

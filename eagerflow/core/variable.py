@@ -66,6 +66,9 @@ class Variable:
     ) -> None:
         if initial_value is None:
             raise ValueError("The `initial_value` arg to `tf.Variable` must be specified.")
+        graph = state().graph
+        if graph is not None:  # created while tracing: initialize eagerly, as TF's init_scope
+            initial_value = graph.lift_initial_value(initial_value)
         if callable(initial_value):
             initial_value = initial_value()
         value = (
@@ -90,6 +93,8 @@ class Variable:
         scope = "/".join(state().name_scopes)
         base = name if name is not None else "Variable"
         self._name = f"{scope}/{base}:0" if scope else f"{base}:0"
+        if graph is not None:
+            graph.created_variables.append(self)
 
     # -- reading ------------------------------------------------------------------------
     def _as_tensor(self, dtype: Any = None) -> Tensor:
@@ -154,7 +159,7 @@ class Variable:
     # -- updates ------------------------------------------------------------------------
     def _update(self, prim: Primitive, value: Any, op: str) -> Variable:
         value = convert_to_tensor(value, dtype_hint=self._dtype)
-        if value._value.dtype != self._value.dtype and not _is_symbolic(value):
+        if value.dtype is not self._dtype:
             raise errors.InvalidArgumentError(
                 None,
                 None,

@@ -1,0 +1,482 @@
+"""`tf.cond`, `tf.switch_case`, `tf.while_loop`: Python control flow eagerly, graph nodes with
+sub-graphs when traced, differentiable both ways.
+
+Eagerly the predicate has a value, so the branch (or loop) simply runs and the tape records
+what ran. While tracing, each branch or loop body is traced into a sub-graph of its own; the
+outer tensors it uses become extra inputs of the node. The gradient of a `Case`/`If` node is
+another `Case` over the branches' gradients (so it is traced and differentiable again); the
+gradient of a `While` node re-runs the loop eagerly under a tape inside its kernel (first
+order only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from eagerflow.core import dtypes, errors, nest
+from eagerflow.core.context import state
+from eagerflow.core.convert import convert_to_tensor
+from eagerflow.core.dispatch import GRADIENTS, Primitive, execute
+from eagerflow.core.tensor import Tensor, wrap
+from eagerflow.core.tensor_spec import TensorSpec
+from eagerflow.graph.executor import Executable
+from eagerflow.graph.ir import Graph, SymbolicTensor
+from eagerflow.graph.tracing import building, replay
+
+
+class ControlFlowPrimitive(Primitive):
+    """Ops that carry sub-graphs: never constant-folded."""
+
+    no_fold = True
+
+
+def compiled(graph: Graph) -> Executable:
+    """The optimized, compiled form of a sub-graph (cached on the graph, per option set)."""
+    from eagerflow.graph import options  # noqa: PLC0415
+    from eagerflow.graph.passes import optimize  # noqa: PLC0415  (passes import control flow)
+
+    cached = getattr(graph, "_compiled", None)
+    if cached is None or cached[0] != options.version:
+        cached = (options.version, Executable(optimize(graph)))
+        graph._compiled = cached
+    return cached[1]
+
+
+def _is_symbolic(x: Any) -> bool:
+    return isinstance(x, SymbolicTensor)
+
+
+# -- tracing sub-graphs -----------------------------------------------------------------------
+def _trace_branch(fn: Callable, name: str, args: list | None = None) -> tuple[Graph, Any, list]:
+    """Traces `fn(*args)` into a new graph; outer tensors it uses become captures."""
+    graph = Graph(name)
+    outer = state().graph
+    with building(graph):
+        placeholders = [graph.add_placeholder(TensorSpec(a.shape, a.dtype)) for a in args or []]
+        result = fn(*placeholders)
+        flat = [graph.capture(convert_to_tensor(r)) for r in nest.flatten(result)]
+    graph.outputs = flat
+    if outer is not None and graph.created_variables:
+        outer.created_variables.extend(graph.created_variables)
+    return graph, result, placeholders
+
+
+def _bind_captures(graphs: list, num_args: int) -> list:
+    """Gives every graph the same inputs: its own args, then the union of all captures."""
+    outer: list = []
+    index: dict[int, int] = {}
+    for g in graphs:
+        for value, _ in g.captures:
+            if id(value) not in index:
+                index[id(value)] = len(outer)
+                outer.append(value)
+    for g in graphs:
+        own = {id(value): ph for value, ph in g.captures}
+        inputs = g.inputs[:num_args]
+        for value in outer:
+            ph = own.get(id(value))
+            if ph is None:
+                ph = g.add_placeholder(TensorSpec(value.shape, value.dtype), "unused")
+            inputs.append(ph)
+        g.inputs = inputs
+        g.captures = []
+    return outer
+
+
+def _flags(graphs: list) -> dict:
+    return {
+        "stateful": any(n.stateful for g in graphs for n in g.nodes),
+        "side_effect": any(n.has_side_effect for g in graphs for n in g.nodes),
+    }
+
+
+# -- Case / If -----------------------------------------------------------------------------
+def _case_kernel(xp: Any, index: Any, *args: Any, branches: tuple, **flags: Any) -> tuple:
+    i = int(index)
+    if not 0 <= i < len(branches):
+        i = len(branches) - 1
+    return tuple(compiled(branches[i])(list(args)))
+
+
+def _if_kernel(xp: Any, pred: Any, *args: Any, branches: tuple, **flags: Any) -> tuple:
+    return tuple(compiled(branches[0 if bool(pred) else 1])(list(args)))
+
+
+def _branch_rule(*specs: Any, branches: tuple, out_specs: tuple, **flags: Any) -> tuple:
+    return out_specs
+
+
+CASE = ControlFlowPrimitive("Case", _case_kernel, _branch_rule, num_outputs=-1)
+IF = ControlFlowPrimitive("If", _if_kernel, _branch_rule, num_outputs=-1)
+
+
+def _branch_grad(op: Any, *grads: Any) -> list:
+    from eagerflow.autodiff.tape import GradientTape  # noqa: PLC0415
+
+    selector, args = op.inputs[0], list(op.inputs[1:])
+    wanted = [i for i, a in enumerate(args) if a.dtype.is_differentiable]
+    if not wanted:
+        return [None] * len(op.inputs)
+
+    def gradient_of(graph: Graph) -> Callable:
+        def fn() -> list:
+            with GradientTape(watch_accessed_variables=False) as tape:
+                for i in wanted:
+                    tape.watch(args[i])
+                outs = replay(graph, args, updates=False)
+            pairs = [(o, g) for o, g in zip(outs, grads) if o.dtype.is_differentiable]
+            return tape.gradient(
+                [o for o, _ in pairs],
+                [args[i] for i in wanted],
+                output_gradients=[g for _, g in pairs],
+                unconnected_gradients="zero",
+            )
+
+        return fn
+
+    fns = [gradient_of(g) for g in op.get_attr("branches")]
+    if op.type == "If":
+        result = cond(selector, fns[0], fns[1])
+    else:
+        result = switch_case(selector, fns)
+    out: list = [None] * len(op.inputs)
+    for i, g in zip(wanted, nest.flatten(result)):
+        out[i + 1] = g
+    return out
+
+
+GRADIENTS["Case"] = _branch_grad
+GRADIENTS["If"] = _branch_grad
+
+
+def _merge_specs(name: str, graphs: list) -> tuple:
+    first = graphs[0].outputs
+    for g in graphs[1:]:
+        if len(g.outputs) != len(first):
+            raise ValueError(
+                f"{name}: the branches must return the same structure; branch 0 returns "
+                f"{len(first)} tensors and another returns {len(g.outputs)}."
+            )
+    specs = []
+    for i, o in enumerate(first):
+        shape = o.shape
+        for g in graphs[1:]:
+            other = g.outputs[i]
+            if other.dtype != o.dtype:
+                raise TypeError(
+                    f"{name}: output {i} has dtype {o.dtype.name} in one branch and "
+                    f"{other.dtype.name} in another; branches must return the same dtypes."
+                )
+            shape = shape.most_specific_compatible_shape(other.shape)
+        specs.append(TensorSpec(shape, o.dtype))
+    return tuple(specs)
+
+
+def _branch_node(prim: Primitive, name: str, selector: Any, fns: list) -> Any:
+    traced = [_trace_branch(fn, f"{name}_branch{i}") for i, fn in enumerate(fns)]
+    graphs = [g for g, _, _ in traced]
+    out_specs = _merge_specs(name, graphs)
+    for i, (_g, result, _) in enumerate(traced[1:], 1):
+        try:
+            nest.assert_same_structure(traced[0][1], result, check_types=False)
+        except (ValueError, TypeError) as exc:
+            raise ValueError(
+                f"{name}: branch {i} returns a different structure than branch 0: {exc}"
+            ) from None
+    outer = _bind_captures(graphs, 0)
+    attrs = {"branches": tuple(graphs), "out_specs": out_specs, **_flags(graphs)}
+    outputs = execute(prim, (selector, *outer), attrs)
+    return _repack(traced[0][1], list(outputs))
+
+
+def _repack(structure: Any, outputs: list) -> Any:
+    if not nest.is_nested(structure):
+        return outputs[0]
+    return nest.pack_sequence_as(structure, outputs)
+
+
+def cond(
+    pred: Any,
+    true_fn: Callable | None = None,
+    false_fn: Callable | None = None,
+    name: str | None = None,
+) -> Any:
+    """Returns `true_fn()` if `pred` is true, else `false_fn()`.
+
+    Eagerly this is a Python `if`. Inside `tf.function` both branches are traced and the
+    choice is made at run time; both must return the same structure and dtypes.
+
+    Example:
+        >>> x = tf.constant(2.0)
+        >>> tf.cond(x > 1.0, lambda: x * 10.0, lambda: x).numpy()
+        20.0
+    """
+    if true_fn is None or false_fn is None:
+        raise TypeError("cond: true_fn and false_fn are both required.")
+    if not callable(true_fn) or not callable(false_fn):
+        raise TypeError("cond: true_fn and false_fn must be callable.")
+    if not _is_symbolic(pred):
+        return true_fn() if _truth(pred, "cond") else false_fn()
+    if pred.dtype != dtypes.bool_ or pred.shape.rank not in (0, None):
+        raise ValueError(
+            f"cond: pred must be a scalar bool tensor, got shape {pred.shape} dtype "
+            f"{pred.dtype.name}."
+        )
+    return _branch_node(IF, "cond", pred, [true_fn, false_fn])
+
+
+def _truth(value: Any, op: str) -> bool:
+    if isinstance(value, Tensor) or hasattr(value, "_as_tensor"):
+        array = np.asarray(value)
+        if array.size != 1:
+            raise ValueError(f"{op}: the predicate must be a scalar, got shape {array.shape}.")
+        return bool(array.reshape(()))
+    return bool(value)
+
+
+def switch_case(
+    branch_index: Any, branch_fns: Any, default: Callable | None = None, name: str | None = None
+) -> Any:
+    """Runs `branch_fns[branch_index]()`; out-of-range indices run `default` (or the last).
+
+    `branch_fns` is a list of callables, or of `(index, callable)` pairs, or a dict.
+
+    Example:
+        >>> tf.switch_case(tf.constant(1), [lambda: 10, lambda: 20]).numpy()
+        20
+    """
+    fns = _branch_list(branch_fns)
+    if default is not None:
+        fns = fns + [default]
+    if not _is_symbolic(branch_index):
+        i = int(np.asarray(branch_index)) if not isinstance(branch_index, int) else branch_index
+        if not 0 <= i < len(_branch_list(branch_fns)):
+            i = len(fns) - 1
+        return fns[i]()
+    if branch_index.dtype not in (dtypes.int32, dtypes.int64):
+        raise TypeError(
+            f"switch_case: branch_index must be an int32 or int64 tensor, got "
+            f"{branch_index.dtype.name}."
+        )
+    return _branch_node(CASE, "switch_case", branch_index, fns)
+
+
+def _branch_list(branch_fns: Any) -> list:
+    if isinstance(branch_fns, dict):
+        items = sorted(branch_fns.items())
+    elif branch_fns and isinstance(branch_fns[0], tuple):
+        items = sorted(branch_fns)
+    else:
+        return list(branch_fns)
+    keys = [k for k, _ in items]
+    if keys != list(range(len(keys))):
+        raise ValueError(f"switch_case: branch keys must be 0..n-1, got {keys}.")
+    return [fn for _, fn in items]
+
+
+# -- While --------------------------------------------------------------------------------
+def _run_loop(cond_exec: Any, body_exec: Any, vars_: list, consts: list, limit: Any) -> list:
+    i = 0
+    while limit is None or i < limit:
+        if not bool(cond_exec(vars_ + consts)[0]):
+            break
+        vars_ = list(body_exec(vars_ + consts))
+        i += 1
+    return vars_
+
+
+def _while_kernel(
+    xp: Any,
+    *arrays: Any,
+    cond_graph: Graph,
+    body_graph: Graph,
+    num_vars: int,
+    maximum_iterations: Any,
+    out_specs: tuple,
+    **flags: Any,
+) -> tuple:
+    vars_, consts = list(arrays[:num_vars]), list(arrays[num_vars:])
+    out = _run_loop(compiled(cond_graph), compiled(body_graph), vars_, consts, maximum_iterations)
+    return tuple(out)
+
+
+def _while_rule(*specs: Any, out_specs: tuple, **attrs: Any) -> tuple:
+    return out_specs
+
+
+WHILE = ControlFlowPrimitive("While", _while_kernel, _while_rule, num_outputs=-1)
+
+
+def _while_grad_kernel(xp: Any, *arrays: Any, num_inputs: int, **attrs: Any) -> tuple:
+    """Re-runs the loop eagerly under a tape and returns the inputs' gradients."""
+    from eagerflow.autodiff.tape import GradientTape  # noqa: PLC0415
+
+    n = attrs["num_vars"]
+    inputs = [wrap(a) for a in arrays[:num_inputs]]
+    upstream = [wrap(a) for a in arrays[num_inputs:]]
+    with building(None):
+        with GradientTape(watch_accessed_variables=False) as tape:
+            for t in inputs:
+                if t.dtype.is_differentiable:
+                    tape.watch(t)
+            vars_, consts = inputs[:n], inputs[n:]
+            i, limit = 0, attrs["maximum_iterations"]
+            while limit is None or i < limit:
+                if not bool(replay(attrs["cond_graph"], vars_ + consts, updates=False)[0]):
+                    break
+                vars_ = replay(attrs["body_graph"], vars_ + consts, updates=False)
+                i += 1
+        pairs = [(v, g) for v, g in zip(vars_, upstream) if v.dtype.is_differentiable]
+        grads = tape.gradient(
+            [v for v, _ in pairs],
+            inputs,
+            output_gradients=[g for _, g in pairs],
+            unconnected_gradients="zero",
+        )
+    return tuple(
+        np.zeros(a.shape, a.dtype) if g is None else g._value for a, g in zip(arrays, grads)
+    )
+
+
+def _while_grad_rule(*specs: Any, num_inputs: int, **attrs: Any) -> tuple:
+    return tuple(specs[:num_inputs])
+
+
+WHILE_GRAD = ControlFlowPrimitive("WhileGrad", _while_grad_kernel, _while_grad_rule, num_outputs=-1)
+
+
+def _while_grad(op: Any, *grads: Any) -> list:
+    attrs = dict(op.attrs)
+    attrs["num_inputs"] = len(op.inputs)
+    result = execute(WHILE_GRAD, tuple(op.inputs) + tuple(grads), attrs)
+    return [g if x.dtype.is_differentiable else None for x, g in zip(op.inputs, result)]
+
+
+GRADIENTS["While"] = _while_grad
+
+
+def while_loop(
+    cond: Callable,
+    body: Callable,
+    loop_vars: Any,
+    shape_invariants: Any = None,
+    parallel_iterations: int = 10,
+    back_prop: bool = True,
+    swap_memory: bool = False,
+    maximum_iterations: Any = None,
+    name: str | None = None,
+) -> Any:
+    """Repeats `loop_vars = body(*loop_vars)` while `cond(*loop_vars)` is true.
+
+    Returns the final loop variables, in the structure of `loop_vars`. Eagerly this is a
+    Python `while`; inside `tf.function` it is one `While` node.
+
+    Example:
+        >>> i = tf.constant(0)
+        >>> tf.while_loop(lambda i: i < 10, lambda i: (i + 1,), (i,))[0].numpy()
+        10
+    """
+    if not callable(cond) or not callable(body):
+        raise TypeError("while_loop: cond and body must be callable.")
+    structure = loop_vars
+    flat = nest.flatten(loop_vars)
+    limit = None if maximum_iterations is None else maximum_iterations
+    if state().graph is None:
+        return _eager_while(cond, body, structure, flat, limit)
+    return _traced_while(cond, body, structure, flat, shape_invariants, limit)
+
+
+def _call_body(body: Callable, structure: Any, flat: list) -> list:
+    packed = nest.pack_sequence_as(structure, flat)
+    args = (
+        packed if isinstance(packed, (list, tuple)) and not hasattr(packed, "_fields") else [packed]
+    )
+    result = body(*args)
+    if not isinstance(structure, (list, tuple)) or hasattr(structure, "_fields"):
+        result = [result] if not isinstance(result, (list, tuple)) or len(flat) == 1 else result
+    out = nest.flatten(result)
+    if len(out) != len(flat):
+        raise ValueError(
+            f"while_loop: body returned {len(out)} values for {len(flat)} loop variables."
+        )
+    return out
+
+
+def _call_cond(cond_fn: Callable, structure: Any, flat: list) -> Any:
+    packed = nest.pack_sequence_as(structure, flat)
+    args = (
+        packed if isinstance(packed, (list, tuple)) and not hasattr(packed, "_fields") else [packed]
+    )
+    return cond_fn(*args)
+
+
+def _eager_while(cond_fn: Callable, body: Callable, structure: Any, flat: list, limit: Any) -> Any:
+    i = 0
+    limit = None if limit is None else int(np.asarray(limit))
+    while limit is None or i < limit:
+        if not _truth(_call_cond(cond_fn, structure, flat), "while_loop"):
+            break
+        flat = _call_body(body, structure, flat)
+        i += 1
+    return nest.pack_sequence_as(structure, flat)
+
+
+def _traced_while(
+    cond_fn: Callable, body: Callable, structure: Any, flat: list, invariants: Any, limit: Any
+) -> Any:
+    if limit is not None and not isinstance(limit, int):
+        if isinstance(limit, SymbolicTensor):
+            raise TypeError(
+                "while_loop: maximum_iterations must be a Python int or a constant tensor "
+                "inside tf.function."
+            )
+        limit = int(np.asarray(limit))
+    tensors = [convert_to_tensor(v) for v in flat]
+    specs = [TensorSpec(t.shape, t.dtype) for t in tensors]
+    if invariants is not None:
+        specs = [TensorSpec(s, t.dtype) for s, t in zip(nest.flatten(invariants), tensors)]
+    for _ in range(3):  # relax loop-variable shapes that the body changes
+        cond_graph, _, _ = _trace_branch(
+            lambda *vs: _call_cond(cond_fn, structure, list(vs)), "while_cond", specs
+        )
+        body_graph, _, _ = _trace_branch(
+            lambda *vs: _call_body(body, structure, list(vs)), "while_body", specs
+        )
+        if len(cond_graph.outputs) != 1 or cond_graph.outputs[0].dtype != dtypes.bool_:
+            raise TypeError("while_loop: cond must return a scalar bool tensor.")
+        relaxed = []
+        for i, (spec, out) in enumerate(zip(specs, body_graph.outputs)):
+            if out.dtype != spec.dtype:
+                raise TypeError(
+                    f"while_loop: loop variable {i} enters the loop as {spec.dtype.name} but "
+                    f"the body returns {out.dtype.name}."
+                )
+            relaxed.append(
+                TensorSpec(spec.shape.most_specific_compatible_shape(out.shape), spec.dtype)
+            )
+        if all(r.shape == s.shape for r, s in zip(relaxed, specs)):
+            break
+        if invariants is not None:
+            raise ValueError(
+                "while_loop: a loop variable's shape changes in the body beyond its shape "
+                f"invariant: {[str(s.shape) for s in specs]} -> "
+                f"{[str(o.shape) for o in body_graph.outputs]}."
+            )
+        specs = relaxed
+    else:
+        raise errors.InternalError("while_loop: loop variable shapes did not settle")
+    n = len(tensors)
+    outer = _bind_captures([cond_graph, body_graph], n)
+    attrs = {
+        "cond_graph": cond_graph,
+        "body_graph": body_graph,
+        "num_vars": n,
+        "maximum_iterations": limit,
+        "out_specs": tuple(specs),
+        **_flags([cond_graph, body_graph]),
+    }
+    outputs = execute(WHILE, (*tensors, *outer), attrs)
+    return nest.pack_sequence_as(structure, list(outputs))
