@@ -14,7 +14,7 @@ from eagerflow.data._stage import INFINITE as INFINITE_CARDINALITY
 from eagerflow.data._stage import UNKNOWN as UNKNOWN_CARDINALITY
 from eagerflow.data._structure import DatasetSpec
 from eagerflow.data.dataset_ops import Dataset, Options
-from eagerflow.data.iterator_ops import Iterator
+from eagerflow.data.iterator_ops import Iterator, NumpyIterator
 from eagerflow.data.text_line import TextLineDataset
 from eagerflow.data import experimental
 

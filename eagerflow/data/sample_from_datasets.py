@@ -3,6 +3,7 @@ several datasets, at random by weight or as a choice dataset directs."""
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -24,16 +25,19 @@ def _merged_spec(stages: tuple) -> Any:
 class SampleStage(Stage):
     name = "DirectedInterleaveDataset"
 
-    def __init__(self, stages: list[Stage], weights: np.ndarray, seed: Any, stop: bool) -> None:
+    def __init__(
+        self, stages: list[Stage], weights: np.ndarray, seed: Any, stop: bool, rerandomize: bool
+    ) -> None:
         super().__init__(*stages)
         self.weights = weights
         self.seeds = _seed.op_seeds(seed)
         self.stop_on_empty = stop
-        self._iteration = 0
+        self.rerandomize = rerandomize
+        self._iteration = itertools.count()
 
     def iterate(self) -> Iterator:
-        rng = _seed.generator(self.seeds, self._iteration)
-        self._iteration += 1
+        iteration = next(self._iteration) if self.rerandomize else 0
+        rng = _seed.generator(self.seeds, iteration)
         iterators = [s.iterate() for s in self.inputs]
         weights = self.weights.astype(np.float64).copy()
         try:

@@ -152,7 +152,9 @@ class DatasetSources:
         rerandomize_each_iteration: Any = None,
     ) -> Any:
         """Elements drawn at random from `datasets`, dataset `i` with probability
-        `weights[i]` (uniform by default)."""
+        `weights[i]` (uniform by default). An exhausted dataset drops out (or ends the
+        result with `stop_on_empty_dataset=True`); with a seed, every iteration draws the
+        same sequence unless `rerandomize_each_iteration=True`."""
         stages = [_stage_of(d, "sample_from_datasets") for d in datasets]
         if not stages:
             raise ValueError("sample_from_datasets: `datasets` must not be empty.")
@@ -165,7 +167,8 @@ class DatasetSources:
                     f"sample_from_datasets: `weights` must be {len(stages)} non-negative "
                     f"values; got {weights!r}."
                 )
-        return make_dataset(SampleStage(stages, w, seed, bool(stop_on_empty_dataset)))
+        stop, rerandomize = bool(stop_on_empty_dataset), bool(rerandomize_each_iteration)
+        return make_dataset(SampleStage(stages, w, seed, stop, rerandomize))
 
     @staticmethod
     def choose_from_datasets(

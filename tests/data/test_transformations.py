@@ -295,6 +295,13 @@ def test_sample_from_datasets_uses_every_element_once():
     sources = [tf.data.Dataset.range(0, 5), tf.data.Dataset.range(100, 110)]
     out = values(tf.data.Dataset.sample_from_datasets(sources, [0.5, 0.5], seed=3))
     assert sorted(out) == list(range(5)) + list(range(100, 110))
+    fixed = tf.data.Dataset.sample_from_datasets(sources, seed=3)
+    assert values(fixed) == values(fixed)
+    fresh = tf.data.Dataset.sample_from_datasets(sources, seed=3, rerandomize_each_iteration=True)
+    assert len({tuple(values(fresh)) for _ in range(4)}) > 1
+    uneven = [tf.data.Dataset.range(1), tf.data.Dataset.range(100, 200)]
+    stop = tf.data.Dataset.sample_from_datasets(uneven, seed=3, stop_on_empty_dataset=True)
+    assert len(values(stop)) < 50  # ends at the first draw from the exhausted dataset
     only_second = tf.data.Dataset.sample_from_datasets(sources, [0.0, 1.0], seed=3)
     assert values(only_second) == list(range(100, 110))
 
