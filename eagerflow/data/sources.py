@@ -109,12 +109,12 @@ class DatasetSources:
             [0, 1, 2]
         """
         signature = signature_from(output_types, output_shapes, output_signature)
-        call_args: tuple = ()
-        if args is not None:
-            call_args = tuple(
-                _structure.to_numpy(_structure.to_array(a))
-                for a in (args if isinstance(args, (tuple, list)) else (args,))
-            )
+        if args is None:
+            args = ()
+        elif not isinstance(args, (tuple, list)):
+            args = (args,)
+        # The generator receives NumPy values, as TensorFlow passes them.
+        call_args = tuple(_structure.to_numpy(_structure.to_array(a)) for a in args)
         return make_dataset(GeneratorStage(generator, call_args, signature))
 
     @staticmethod
