@@ -149,7 +149,9 @@ TRUNCATED_NORMAL = Primitive(
 def _shuffle_kernel(xp: Any, x: Any, key: Any) -> Any:
     if x.ndim == 0:
         return x
-    return x[xp.random.default_rng(_next_seed(key)).permutation(x.shape[0])]
+    # argsort of uniform keys: CuPy's Generator has no `permutation`.
+    keys = xp.random.default_rng(_next_seed(key)).random(size=x.shape[0])
+    return x[xp.argsort(keys)]
 
 
 def _multinomial_kernel(xp: Any, logits: Any, num_samples: int, output_dtype: Any, key: Any) -> Any:
