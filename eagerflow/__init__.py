@@ -114,6 +114,7 @@ from eagerflow.ops.math_unary_ops import (
     is_finite,
 )
 from eagerflow.ops.math_special_ops import erf, lgamma, digamma, polygamma
+from eagerflow.ops.math_binary_ops import truncatediv, truncatemod
 from eagerflow.ops.logical_ops import logical_and, logical_or, logical_not, logical_xor
 from eagerflow.ops.complex_ops import complex, conj, real, imag
 from eagerflow.ops.cast_ops import cast

@@ -3,6 +3,14 @@
 
 from eagerflow.ops.complex_ops import conj, imag, real
 from eagerflow.ops.logical_ops import logical_and, logical_not, logical_or, logical_xor
+from eagerflow.ops.math_binary_ops import (
+    multiply_no_nan,
+    truncatediv,
+    truncatemod,
+    xdivy,
+    xlog1py,
+    xlogy,
+)
 from eagerflow.ops.math_ops import (
     add,
     add_n,
@@ -53,6 +61,7 @@ from eagerflow.ops.math_unary_ops import (
     l2_normalize,
     log1p,
     reciprocal,
+    rint,
     round,
     rsqrt,
     sigmoid,

@@ -18,8 +18,11 @@ from eagerflow.ops.math_unary_ops import is_nan, is_inf, is_finite
 from eagerflow.ops.math_special_ops import erf, lgamma, digamma, polygamma
 from eagerflow.ops.logical_ops import logical_xor
 from eagerflow.ops.complex_ops import conj, real, imag
-from eagerflow.ops.reduction_ops import argmax as arg_max, argmin as arg_min
-from eagerflow.ops.reduction_ops import cumprod, count_nonzero, reduce_logsumexp
+from eagerflow.ops.reduction_ops import cumprod
+from eagerflow.ops.tf1_reduction_ops import argmax, argmin, argmax as arg_max, argmin as arg_min
+from eagerflow.ops.tf1_reduction_ops import count_nonzero, reduce_logsumexp, reduce_sum
+from eagerflow.ops.tf1_reduction_ops import reduce_mean, reduce_max, reduce_min, reduce_prod
+from eagerflow.ops.tf1_reduction_ops import reduce_any, reduce_all
 from eagerflow.ops.linalg_ops import matrix_inverse, matrix_determinant, matrix_transpose
 from eagerflow.ops.matrix_ops import matrix_diag, matrix_diag_part, trace
 from eagerflow.ops.matrix_ops import compat_v1_diag as diag, compat_v1_diag_part as diag_part

@@ -71,11 +71,12 @@ ATAN2 = Primitive("Atan2", lambda xp, y, x: xp.arctan2(y, x), rules.broadcasting
 FLOOR = Primitive("Floor", lambda xp, x: xp.floor(x), rules.unary)
 CEIL = Primitive("Ceil", lambda xp, x: xp.ceil(x), rules.unary)
 ROUND = Primitive("Round", _round_kernel, rules.unary)
+RINT = Primitive("Rint", lambda xp, x: xp.rint(x), rules.unary)
 IS_NAN = Primitive("IsNan", lambda xp, x: xp.isnan(x), _predicate_rule)
 IS_INF = Primitive("IsInf", lambda xp, x: xp.isinf(x), _predicate_rule)
 IS_FINITE = Primitive("IsFinite", lambda xp, x: xp.isfinite(x), _predicate_rule)
 # Piecewise constant: TF registers no gradient (None) for these.
-for _name in ("Sign", "Floor", "Ceil", "Round", "IsNan", "IsInf", "IsFinite"):
+for _name in ("Sign", "Floor", "Ceil", "Round", "Rint", "IsNan", "IsInf", "IsFinite"):
     no_gradient(_name)
 
 
@@ -319,8 +320,8 @@ def atan2(y: Any, x: Any, name: Any = None) -> Tensor:
     """Computes arctan(y / x) elementwise, using the signs of both to pick the quadrant.
 
     Example:
-        >>> round(float(tf.atan2(1.0, -1.0)), 4)
-        2.3562
+        >>> tf.atan2(1.0, -1.0).numpy()  # 3 pi / 4
+        2.3561945
     """
     from eagerflow.core.convert import binary_operands  # noqa: PLC0415
 
@@ -417,6 +418,16 @@ def round(x: Any, name: Any = None) -> Tensor:  # noqa: A001 (TF's name)
         array([ 0.,  2.,  2., -0.], dtype=float32)
     """
     return _unary(ROUND, x, "fiu")
+
+
+def rint(x: Any, name: Any = None) -> Tensor:
+    """Rounds floats to the nearest integer value, halves to even (no gradient, as in TF).
+
+    Example:
+        >>> tf.math.rint(tf.constant([-1.5, 0.5, 1.7])).numpy()
+        array([-2.,  0.,  2.], dtype=float32)
+    """
+    return _unary(RINT, x, _REAL)
 
 
 def is_nan(x: Any, name: Any = None) -> Tensor:

@@ -258,3 +258,23 @@ def test_tf1_names() -> None:
     np.testing.assert_array_equal(v1.diag([1, 2]).numpy(), [[1, 0], [0, 2]])
     np.testing.assert_array_equal(v1.diag_part([[1, 0], [0, 2]]).numpy(), [1, 2])
     assert tf.log is not None and tf.rsqrt is v1.rsqrt and tf.matrix_inverse is tf.linalg.inv
+
+
+def test_tf1_reduction_signatures() -> None:
+    v1 = tf.compat.v1
+    x = tf.constant([[1.0, 2.0], [3.0, 5.0]])
+    out = v1.reduce_sum(x, reduction_indices=[1], keep_dims=True)
+    np.testing.assert_array_equal(out.numpy(), [[3.0], [8.0]])
+    assert v1.reduce_mean(x, 0, True).shape == (1, 2)
+    np.testing.assert_array_equal(v1.argmax(x, dimension=0).numpy(), [1, 1])
+    np.testing.assert_array_equal(v1.arg_min(x, 1).numpy(), [0, 0])
+    assert int(v1.count_nonzero(input=tf.constant([0, 3]))) == 1
+    with pytest.raises(ValueError, match="keep_dims"):
+        v1.reduce_max(x, keepdims=True, keep_dims=True)
+
+
+def test_truncating_integer_division() -> None:
+    x, y = tf.constant([-7, 7, -6, 7, -7]), tf.constant([2, 2, 3, -2, -2])
+    np.testing.assert_array_equal(tf.truncatediv(x, y).numpy(), [-3, 3, -2, -3, 3])
+    np.testing.assert_array_equal(tf.truncatemod(x, y).numpy(), [-1, 1, 0, 1, -1])
+    assert tf.truncatediv(x, y).dtype == tf.int32

@@ -186,3 +186,32 @@ SPECS += [
         (M, ROW),
     ),
 ]
+
+# -- zero-safe products and truncating division (math_binary_ops.py) ----------------------------
+SPECS += [
+    OpSpec("xlogy", tf.math.xlogy, special.xlogy, (M, POS)),
+    OpSpec(
+        "xlogy_zero_x",
+        lambda x, y: tf.math.xlogy(x * 0.0, y - 5.0),
+        lambda x, y: np.zeros_like(x),
+        (M, M),
+    ),
+    OpSpec("xlog1py", tf.math.xlog1py, special.xlog1py, (M, POS)),
+    OpSpec("xdivy", tf.math.xdivy, np.divide, (M, POS)),
+    OpSpec("multiply_no_nan", tf.math.multiply_no_nan, np.multiply, (M, ROW)),
+    OpSpec(
+        "multiply_no_nan_zero_y",
+        lambda x, y: tf.math.multiply_no_nan(x / 0.0, y * 0.0),
+        lambda x, y: np.zeros_like(x),
+        (M, M),
+        grad=False,  # the inf operand's gradient is inf * 0 = NaN, in TF as well
+    ),
+    OpSpec(
+        "truncatediv_truncatemod",
+        lambda x, y: tf.stack([tf.truncatediv(x, y), tf.truncatemod(x, y)]),
+        lambda x, y: np.stack([np.trunc(x / y), np.fmod(x, y)]),
+        (M, POS),
+        grad=False,
+    ),
+    OpSpec("rint", tf.math.rint, np.rint, (M,), grad=False),
+]
