@@ -468,13 +468,15 @@ def one_hot(
     idx = convert_to_tensor(indices)
     if not idx.dtype.is_integer:
         raise TypeError(f"OneHot: indices must be integers, got {idx.dtype.name}")
-    given = [convert_to_tensor(v) for v in (on_value, off_value) if isinstance(v, Tensor)]
     if dtype is not None:
         dtype = dtypes.as_dtype(dtype)
-    elif given:
-        dtype = given[0].dtype
-    else:
-        dtype = dtypes.float32
+    given = [convert_to_tensor(v, dtype=dtype) for v in (on_value, off_value) if v is not None]
+    if len(given) == 2 and given[0].dtype != given[1].dtype:
+        raise TypeError(
+            f"OneHot: on_value ({given[0].dtype.name}) and off_value ({given[1].dtype.name}) "
+            f"must have the same dtype"
+        )
+    dtype = dtype or (given[0].dtype if given else dtypes.float32)
     on = 1 if on_value is None else np.asarray(on_value).item()
     off = 0 if off_value is None else np.asarray(off_value).item()
     axis = -1 if axis is None else int(axis)

@@ -6,6 +6,7 @@ order, so its gradient scatters back through `GatherV2`.
 
 from __future__ import annotations
 
+import collections
 from typing import Any
 
 from eagerflow.core import dtypes, errors
@@ -105,6 +106,10 @@ def _unique_rule(x: TensorSpec, out_idx: Any) -> tuple:
     )
 
 
+# TensorFlow returns named tuples: `tf.unique(x).y`, `.idx`, `.count`.
+Unique = collections.namedtuple("Unique", ["y", "idx"])
+UniqueWithCounts = collections.namedtuple("UniqueWithCounts", ["y", "idx", "count"])
+
 UNIQUE = Primitive("UniqueWithCounts", _unique_kernel, _unique_rule, num_outputs=3)
 no_gradient("UniqueWithCounts")
 
@@ -131,7 +136,7 @@ def unique(x: Any, out_idx: Any = dtypes.int32, name: Any = None) -> tuple:
         (array([1, 2, 4, 7, 8], dtype=int32), array([0, 0, 1, 2, 2, 2, 3, 4, 4], dtype=int32))
     """
     y, idx, _ = _unique(x, out_idx)
-    return y, idx
+    return Unique(y, idx)
 
 
 def unique_with_counts(x: Any, out_idx: Any = dtypes.int32, name: Any = None) -> tuple:
@@ -141,4 +146,4 @@ def unique_with_counts(x: Any, out_idx: Any = dtypes.int32, name: Any = None) ->
         >>> tf.unique_with_counts([1, 1, 2])[2].numpy()
         array([2, 1], dtype=int32)
     """
-    return _unique(x, out_idx)
+    return UniqueWithCounts(*_unique(x, out_idx))

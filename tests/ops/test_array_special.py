@@ -249,3 +249,58 @@ def test_shapes_are_not_differentiable() -> None:
         tape.watch(x)
         y = tf.cast(tf.shape(x)[0], tf.float32) * x
     np.testing.assert_allclose(tape.gradient(y, x).numpy(), [2.0, 2.0])
+
+
+# -- repeat, roll, meshgrid, searchsorted, sequence_mask, shape helpers ---------------------
+def test_repeat_and_roll_errors() -> None:
+    with pytest.raises(tf.errors.InvalidArgumentError, match="repeats"):
+        tf.repeat(tf.zeros([3]), [1, 2])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="same size"):
+        tf.roll(tf.zeros([3]), [1, 2], [0])
+    assert tf.roll(tf.range(3), 3, 0).numpy().tolist() == [0, 1, 2]
+
+
+def test_repeat_gradient_sums_copies() -> None:
+    g = _grad(lambda x: tf.repeat(x, [3, 1]), np.array([1.0, 2.0]))
+    np.testing.assert_allclose(g, [3.0, 1.0])
+
+
+def test_meshgrid_keyword_errors() -> None:
+    with pytest.raises(ValueError, match="indexing"):
+        tf.meshgrid([1], [2], indexing="xx")
+    with pytest.raises(TypeError, match="unexpected"):
+        tf.meshgrid([1], sparse=True)
+
+
+def test_sequence_mask_default_maxlen_and_searchsorted_side() -> None:
+    assert tf.sequence_mask([0, 2]).numpy().tolist() == [[False, False], [True, True]]
+    assert tf.searchsorted([1, 2, 2, 3], [2]).numpy().tolist() == [1]
+    assert tf.searchsorted([1, 2, 2, 3], [2], side="right").numpy().tolist() == [3]
+    with pytest.raises(ValueError, match="side"):
+        tf.searchsorted([1], [1], side="middle")
+
+
+def test_shape_helpers() -> None:
+    assert tf.broadcast_static_shape(tf.TensorShape([2, 1]), tf.TensorShape([3])) == [2, 3]
+    with pytest.raises(ValueError, match="incompatible"):
+        tf.broadcast_static_shape(tf.TensorShape([2]), tf.TensorShape([3]))
+    assert tf.broadcast_dynamic_shape([2, 1], [4, 1, 3]).numpy().tolist() == [4, 2, 3]
+    x = tf.zeros([2, 3])
+    assert tf.ensure_shape(x, [None, 3]) is x
+    with pytest.raises(tf.errors.InvalidArgumentError, match="not compatible"):
+        tf.ensure_shape(x, [3, 3])
+    assert [t.numpy().item() for t in tf.identity_n([1, 2.0])] == [1, 2.0]
+
+
+def test_unravel_index_out_of_range() -> None:
+    with pytest.raises(tf.errors.InvalidArgumentError, match=r"\[0, 6\)"):
+        tf.unravel_index([6], [2, 3])
+
+
+def test_one_hot_dtype_follows_python_on_value_and_unique_fields() -> None:
+    assert tf.one_hot([0], 2, on_value=5).dtype == tf.int32
+    with pytest.raises(TypeError, match="same dtype"):
+        tf.one_hot([0], 2, on_value=1.0, off_value=tf.constant(0))
+    u = tf.unique([3, 3, 1])
+    assert u.y.numpy().tolist() == [3, 1] and u.idx.numpy().tolist() == [0, 0, 1]
+    assert tf.unique_with_counts([3, 3, 1]).count.numpy().tolist() == [2, 1]
