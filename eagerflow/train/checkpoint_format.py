@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import queue
+import re
 import struct
 import threading
 import uuid
@@ -51,6 +52,37 @@ def exists(prefix: str) -> bool:
 def _temporary_name(final: str) -> str:
     head, tail = os.path.split(final)
     return os.path.join(head, f".{tail}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+
+
+_TEMPORARY = re.compile(r"^\..+\.tmp-(\d+)-[0-9a-f]{8}$")
+
+
+def _process_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # exists but not ours, or no way to tell: leave its file alone
+    return True
+
+
+def remove_stale_temporaries(directory: str) -> list[str]:
+    """Deletes temporary files of saves whose writer process is gone; returns their names."""
+    removed = []
+    try:
+        names = os.listdir(directory or ".")
+    except FileNotFoundError:
+        return removed
+    for name in names:
+        match = _TEMPORARY.match(name)
+        if match and int(match.group(1)) != os.getpid() and not _process_alive(int(match.group(1))):
+            try:
+                os.remove(os.path.join(directory, name))
+                removed.append(name)
+            except OSError:
+                pass
+    return removed
 
 
 def _fsync_directory(directory: str) -> None:

@@ -173,6 +173,7 @@ class CheckpointManager:
         self._init_fn = init_fn
         self._last_checkpoint_step: int | None = None
         self._maybe_delete: dict[str, float] = {}
+        checkpoint_format.remove_stale_temporaries(self._directory)
         state = get_checkpoint_state(self._directory)
         now = _now()
         self._last_preserved_timestamp = now

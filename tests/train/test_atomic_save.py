@@ -84,6 +84,9 @@ def test_kill_during_the_write_keeps_the_previous_checkpoint(tmp_path):
     latest, value = _restored_value(tmp_path)
     assert latest == str(tmp_path / "ckpt-1")
     assert np.all(value == 1.0)
+    # A new manager removes the dead writer's temporary file.
+    train.CheckpointManager(train.Checkpoint(), str(tmp_path), max_to_keep=1)
+    assert sorted(os.listdir(tmp_path)) == ["checkpoint", "ckpt-1.npz"]
 
 
 def test_kill_at_an_arbitrary_moment_of_repeated_saves(tmp_path):
