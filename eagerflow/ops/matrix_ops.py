@@ -251,7 +251,7 @@ def norm(
         >>> tf.norm(tf.constant([3.0, 4.0])).numpy()
         5.0
     """
-    from eagerflow.ops.array_ops import reshape  # noqa: PLC0415
+    from eagerflow.ops.array_ops import squeeze  # noqa: PLC0415
     from eagerflow.ops.complex_ops import conj, real  # noqa: PLC0415
     from eagerflow.ops.math_ops import multiply, pow  # noqa: PLC0415
     from eagerflow.ops.math_unary_ops import abs, sqrt  # noqa: PLC0415
@@ -285,8 +285,7 @@ def norm(
         result = pow(summed, 1.0 / float(ord))
     if keepdims:
         return result
-    reduced = range(x.ndim) if axes is None else axes
-    return reshape(result, [d for i, d in enumerate(x.shape.as_list()) if i not in reduced])
+    return squeeze(result, list(range(x.ndim) if axes is None else axes))
 
 
 matrix_diag = diag

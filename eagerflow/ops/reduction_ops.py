@@ -93,18 +93,28 @@ def reduce_mean(
         2.5
     """
     from eagerflow.ops.cast_ops import cast  # noqa: PLC0415
-    from eagerflow.ops.math_ops import floordiv, truediv  # noqa: PLC0415
+    from eagerflow.ops.math_binary_ops import truncatediv  # noqa: PLC0415
+    from eagerflow.ops.math_ops import truediv  # noqa: PLC0415
 
     x = convert_to_tensor(input_tensor)
     axes = normalize_axis("Mean", axis, x.ndim)
     dims = x.shape.as_list()
-    count = 1
-    for a in axes:
-        count *= dims[a]
     total = reduce_sum(x, axes, keepdims)
+    if any(dims[a] is None for a in axes):
+        # A traced input with unknown dims: count the reduced elements at run time.
+        from eagerflow.ops.array_ops import size  # noqa: PLC0415
+        from eagerflow.ops.math_ops import maximum  # noqa: PLC0415
+
+        count = truncatediv(size(x, dtypes.int64), maximum(size(total, dtypes.int64), 1))
+        count = maximum(cast(count, x.dtype), 1)
+    else:
+        count = 1
+        for a in axes:
+            count *= dims[a]
+        count = max(count, 1) if x.dtype.is_integer else cast(count, x.dtype)
     if x.dtype.is_integer:
-        return floordiv(total, max(count, 1))
-    return truediv(total, cast(count, x.dtype))
+        return truncatediv(total, count)  # C division: toward zero, as TF
+    return truediv(total, count)
 
 
 # -- max, min, prod, any, all ----------------------------------------------------------------
@@ -245,7 +255,7 @@ def reduce_logsumexp(
         >>> round(float(tf.reduce_logsumexp(tf.constant([0.0, 0.0]))), 4)  # log(2)
         0.6931
     """
-    from eagerflow.ops.array_ops import reshape, stop_gradient, zeros_like  # noqa: PLC0415
+    from eagerflow.ops.array_ops import squeeze, stop_gradient, zeros_like  # noqa: PLC0415
     from eagerflow.ops.gather_ops import where  # noqa: PLC0415
     from eagerflow.ops.math_ops import add, exp, log, subtract  # noqa: PLC0415
     from eagerflow.ops.math_unary_ops import is_finite  # noqa: PLC0415
@@ -257,7 +267,7 @@ def reduce_logsumexp(
     shift = stop_gradient(where(is_finite(raw_max), raw_max, zeros_like(raw_max)))
     result = log(reduce_sum(exp(subtract(x, shift)), axes, keepdims))
     if not keepdims:
-        shift = reshape(shift, result.shape.as_list())
+        shift = squeeze(shift, list(axes))
     return add(result, shift)
 
 

@@ -53,6 +53,7 @@ def test_tf1_div_floors_integers_only() -> None:
 def test_reduce_mean_of_integers_truncates() -> None:
     assert tf.reduce_mean(tf.constant([1, 2])).numpy() == 1
     assert tf.reduce_mean(tf.constant([1, 2])).dtype == tf.int32
+    assert tf.reduce_mean(tf.constant([-1, -2])).numpy() == -1  # toward zero, not floor
 
 
 def test_reductions_keep_integer_dtypes() -> None:
