@@ -350,7 +350,7 @@ def conv1d(
         >>> tf.nn.conv1d(tf.ones([2, 10, 3]), tf.ones([4, 3, 5]), 1, "SAME").shape
         TensorShape([2, 10, 5])
     """
-    from eagerflow.ops.array_ops import reshape  # noqa: PLC0415
+    from eagerflow.ops.array_ops import expand_dims, squeeze  # noqa: PLC0415
 
     if data_format not in ("NWC", "NCW", None):
         raise ValueError(f"conv1d: `data_format` must be 'NWC' or 'NCW', got {data_format!r}")
@@ -358,23 +358,20 @@ def conv1d(
     _check_rank("conv1d", "input", x, 3)
     _check_rank("conv1d", "filters", w, 3)
     ncw = data_format == "NCW"
-    xd = x.shape.as_list()
-    x4 = reshape(x, [-1, xd[1], 1, xd[2]] if ncw else [-1, 1, xd[1], xd[2]])
-    w4 = reshape(w, [1, *w.shape.as_list()])
+    height_axis = 2 if ncw else 1  # [N, C, 1, W] or [N, 1, W, C]
     stride = win.spatial_tuple("conv1d", "stride", stride, n=1, channels_first=ncw)[0]
     dilation = win.spatial_tuple("conv1d", "dilations", dilations, n=1, channels_first=ncw)[0]
     if not isinstance(padding, str):
         raise ValueError(f"conv1d: `padding` must be 'SAME' or 'VALID', got {padding!r}")
     y = conv2d(
-        x4,
-        w4,
+        expand_dims(x, height_axis),
+        expand_dims(w, 0),
         (1, stride),
         padding,
         data_format="NCHW" if ncw else "NHWC",
         dilations=(1, dilation),
     )
-    yd = y.shape.as_list()
-    return reshape(y, [-1, yd[1], yd[3]] if ncw else [-1, yd[2], yd[3]])
+    return squeeze(y, [height_axis])
 
 
 # -- depthwise -----------------------------------------------------------------------------

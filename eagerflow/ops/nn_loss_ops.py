@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from eagerflow.core import errors
-from eagerflow.core.convert import constant, convert_to_tensor
+from eagerflow.core.convert import convert_to_tensor
 from eagerflow.core.dispatch import Primitive, execute
 from eagerflow.core.gradient_registry import RegisterGradient
 from eagerflow.core.tensor import Tensor
@@ -44,26 +42,16 @@ SPARSE_XENT = Primitive(
 )
 
 
-def _one_hot_like(labels: Tensor, logits: Tensor) -> Tensor:
-    from eagerflow.ops.array_ops import reshape  # noqa: PLC0415
-    from eagerflow.ops.cast_ops import cast  # noqa: PLC0415
-    from eagerflow.ops.math_ops import equal  # noqa: PLC0415
-
-    classes = logits.shape.as_list()[-1]
-    column = reshape(labels, labels.shape.as_list() + [1])
-    ids = constant(np.arange(classes, dtype=labels.dtype.as_numpy_dtype))
-    return cast(equal(column, ids), logits.dtype)
-
-
 @RegisterGradient("SparseSoftmaxCrossEntropyWithLogits")
 def _sparse_xent_grad(op: Any, grad: Tensor) -> list:
-    from eagerflow.ops.array_ops import reshape  # noqa: PLC0415
+    from eagerflow.ops.array_ops import expand_dims  # noqa: PLC0415
+    from eagerflow.ops.gather_ops import one_hot  # noqa: PLC0415
     from eagerflow.ops.math_ops import multiply, subtract  # noqa: PLC0415
     from eagerflow.ops.nn_activation_ops import softmax  # noqa: PLC0415
 
     logits, labels = op.inputs
-    probs_minus_target = subtract(softmax(logits), _one_hot_like(labels, logits))
-    return [multiply(reshape(grad, grad.shape.as_list() + [1]), probs_minus_target), None]
+    target = one_hot(labels, logits.shape.as_list()[-1], dtype=logits.dtype)
+    return [multiply(expand_dims(grad, -1), subtract(softmax(logits), target)), None]
 
 
 def sparse_softmax_cross_entropy_with_logits(

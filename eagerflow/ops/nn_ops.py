@@ -86,9 +86,9 @@ def moments(
     mean = reduce_mean(x, axes, keepdims=True)
     variance = reduce_mean(square(subtract(x, mean)), axes, keepdims=keepdims)
     if not keepdims:
-        from eagerflow.ops.array_ops import reshape  # noqa: PLC0415
+        from eagerflow.ops.array_ops import squeeze  # noqa: PLC0415
 
-        mean = reshape(mean, variance.shape.as_list())
+        mean = squeeze(mean, [a % x.ndim for a in axes]) if axes else mean
     return mean, variance
 
 

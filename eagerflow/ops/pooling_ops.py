@@ -235,7 +235,7 @@ def avg_pool2d(
 def _pool_nd(
     two_d: Any, op: str, input: Any, ksize: Any, strides: Any, padding: Any, data_format: Any
 ) -> Tensor:
-    from eagerflow.ops.array_ops import reshape  # noqa: PLC0415
+    from eagerflow.ops.array_ops import expand_dims, squeeze  # noqa: PLC0415
 
     x = convert_to_tensor(input)
     if x.shape.rank == 4:
@@ -243,13 +243,11 @@ def _pool_nd(
     if x.shape.rank != 3:
         raise ValueError(f"{op}: only 3-D and 4-D inputs are supported, got shape {x.shape}")
     ncw = data_format in ("NCW", "NCHW")
+    height_axis = 2 if ncw else 1
     k = win.spatial_tuple(op, "ksize", ksize, n=1, channels_first=ncw)[0]
     s = win.spatial_tuple(op, "strides", strides, n=1, channels_first=ncw)[0]
-    d = x.shape.as_list()
-    x4 = reshape(x, [-1, d[1], 1, d[2]] if ncw else [-1, 1, d[1], d[2]])
-    y = two_d(x4, (1, k), (1, s), padding, "NCHW" if ncw else "NHWC")
-    yd = y.shape.as_list()
-    return reshape(y, [-1, yd[1], yd[3]] if ncw else [-1, yd[2], yd[3]])
+    y = two_d(expand_dims(x, height_axis), (1, k), (1, s), padding, "NCHW" if ncw else "NHWC")
+    return squeeze(y, [height_axis])
 
 
 def max_pool1d(
