@@ -87,7 +87,9 @@ class _Restorer:
             reader.close()
         if self._pending_edges or self._pending_slots:
             _WAITING.append(self)
-        if len(self._matched) <= 1 and len(self._nodes) > 1:
+        # The save counter always matches a Checkpoint root; it says nothing about the rest.
+        bookkeeping = {0} | {i for i in self._matched if self._path(i) == "save_counter"}
+        if len(self._nodes) > len(bookkeeping) and not set(self._matched) - bookkeeping:
             warnings.warn(
                 f"Checkpoint.restore: nothing in {self._file!r} matched the objects being "
                 f"restored (saved top-level names: {self._saved_root_names()}; live names: "

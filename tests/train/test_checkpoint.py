@@ -169,6 +169,9 @@ def test_restore_that_matches_nothing_warns_naming_the_file(tmp_path):
     path = train.Checkpoint(a=tf.Variable(1.0)).write(str(tmp_path / "c"))
     with pytest.warns(UserWarning, match=r"nothing in .*c\.npz.* matched"):
         train.Checkpoint(other=tf.Variable(0.0)).read(path)
+    numbered = train.Checkpoint(a=tf.Variable(1.0)).save(str(tmp_path / "ckpt"))
+    with pytest.warns(UserWarning, match=r"saved top-level names: \['a', 'save_counter'\]"):
+        train.Checkpoint(other=tf.Variable(0.0)).restore(numbered)
 
 
 def test_shape_mismatch_names_path_and_both_shapes(tmp_path):

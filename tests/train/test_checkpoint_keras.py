@@ -144,37 +144,65 @@ def test_wrong_layer_width_raises_with_both_shapes(tmp_path):
         fresh(_inputs())
 
 
-def test_guide_model_optimizer_and_global_step():
-    get_step = getattr(train, "get_or_create_global_step", None)
-    if get_step is None or not hasattr(train, "AdamOptimizer"):
-        pytest.skip("TF1 optimizers not available")
-    model = keras.Sequential(
+@pytest.fixture
+def global_step():
+    step = tf.train.get_or_create_global_step()
+    saved = int(step)
+    yield step
+    step.assign(np.int64(saved))
+
+
+def test_guide_model_optimizer_and_global_step(tmp_path, monkeypatch, global_step):
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    # The guide's code, verbatim:
+    model = tf.keras.Sequential(
         [
-            keras.layers.Conv2D(16, [3, 3], activation="relu"),
-            keras.layers.GlobalAveragePooling2D(),
-            keras.layers.Dense(10),
+            tf.keras.layers.Conv2D(16, [3, 3], activation="relu"),
+            tf.keras.layers.GlobalAveragePooling2D(),
+            tf.keras.layers.Dense(10),
         ]
     )
-    optimizer = train.AdamOptimizer(learning_rate=0.001)
+    optimizer = tf.train.AdamOptimizer(learning_rate=0.001)
     checkpoint_dir = tempfile.mkdtemp()
     checkpoint_prefix = os.path.join(checkpoint_dir, "ckpt")
-    step = get_step()
-    step.assign(np.int64(41))
-    root = train.Checkpoint(optimizer=optimizer, model=model, optimizer_step=step)
-
-    images = tf.constant(np.random.default_rng(1).random((2, 8, 8, 1), np.float32))
-    with tf.GradientTape() as tape:
-        loss = tf.reduce_mean(model(images) ** 2)
-    grads = tape.gradient(loss, model.trainable_variables)
-    optimizer.apply_gradients(zip(grads, model.trainable_variables))
+    root = tf.train.Checkpoint(
+        optimizer=optimizer, model=model, optimizer_step=tf.train.get_or_create_global_step()
+    )
 
     root.save(checkpoint_prefix)
-    before = [v.numpy().copy() for v in model.variables]
-    step.assign(np.int64(0))
-    for v in model.variables:
-        v.assign(tf.zeros_like(v))
-    status = root.restore(train.latest_checkpoint(checkpoint_dir))
+    status = root.restore(tf.train.latest_checkpoint(checkpoint_dir))
+    assert isinstance(status, tf.train.CheckpointLoadStatus)
+
+    # Beyond the guide: train a step, save, restore into fresh objects (deferred slots).
+    images = tf.constant(np.random.default_rng(1).random((2, 8, 8, 1), np.float32))
+
+    def step(model, optimizer):
+        with tf.GradientTape() as tape:
+            loss = tf.reduce_mean(model(images) ** 2)
+        grads = tape.gradient(loss, model.trainable_variables)
+        optimizer.apply_gradients(zip(grads, model.trainable_variables), global_step=global_step)
+
+    step(model, optimizer)
+    global_step.assign(np.int64(41))
+    path = root.save(checkpoint_prefix)
+    assert path == checkpoint_prefix + "-2"
+    global_step.assign(np.int64(0))
+    fresh_model = tf.keras.Sequential(
+        [
+            tf.keras.layers.Conv2D(16, [3, 3], activation="relu"),
+            tf.keras.layers.GlobalAveragePooling2D(),
+            tf.keras.layers.Dense(10),
+        ]
+    )
+    fresh_optimizer = tf.train.AdamOptimizer(learning_rate=0.001)
+    fresh = tf.train.Checkpoint(
+        optimizer=fresh_optimizer, model=fresh_model, optimizer_step=global_step
+    )
+    status = fresh.restore(tf.train.latest_checkpoint(checkpoint_dir))
+    assert int(global_step) == 41
+    np.testing.assert_array_equal(fresh_model(images).numpy(), model(images).numpy())
+    step(fresh_model, fresh_optimizer)
+    step(model, optimizer)
     status.assert_consumed()
-    assert int(step) == 41
-    for a, b in zip(model.variables, before):
-        np.testing.assert_array_equal(a.numpy(), b)
+    for a, b in zip(fresh_model.variables, model.variables):
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6)
