@@ -266,10 +266,12 @@ class Layer(Module):
 
     def _autocast_tensor(self, x: Tensor) -> Tensor:
         # Keras casts floating inputs to the layer's dtype (float64 NumPy data -> float32).
-        if self._autocast and x._value.dtype.kind == "f":
-            target = self._dtype_obj or tf.as_dtype(backend.floatx())
-            if x._value.dtype != target.as_numpy_dtype:
-                return tf.cast(x, target)
+        if self._autocast:
+            dtype = x.dtype
+            if dtype.is_floating:
+                target = self._dtype_obj or tf.as_dtype(backend.floatx())
+                if dtype is not target:
+                    return tf.cast(x, target)
         return x
 
     def _maybe_build(self, inputs: Any) -> None:

@@ -14,13 +14,7 @@ import eagerflow as tf
 from eagerflow.keras.engine import summary as summary_lib
 from eagerflow.keras.engine.base_layer import Layer
 from eagerflow.keras.engine.keras_tensor import KerasTensor, infer_output_spec
-
-try:  # TEMPORARY until the training helper lands engine/training.py
-    from eagerflow.keras.engine.training import TrainingMixin
-except ImportError:
-
-    class TrainingMixin:  # type: ignore[no-redef]
-        pass
+from eagerflow.keras.engine.training import TrainingMixin
 
 
 def _is_functional_call(args: tuple, kwargs: dict) -> bool:
