@@ -48,7 +48,13 @@ def _round_kernel(xp: Any, x: Any) -> Any:
     return x if x.dtype.kind in "iu" else xp.round(x)  # round half to even, as TF
 
 
-ABS = Primitive("Abs", lambda xp, x: xp.abs(x), rules.unary)
+def _abs_rule(x: TensorSpec) -> TensorSpec:
+    # |z| of a complex tensor is real (ComplexAbs in TF).
+    return TensorSpec(x.shape, _REAL_PART.get(x.dtype, x.dtype))
+
+
+_REAL_PART = {dtypes.complex64: dtypes.float32, dtypes.complex128: dtypes.float64}
+ABS = Primitive("Abs", lambda xp, x: xp.abs(x), _abs_rule)
 SIGN = Primitive("Sign", lambda xp, x: xp.sign(x), rules.unary)
 SQRT = Primitive("Sqrt", lambda xp, x: xp.sqrt(x), rules.unary)
 RSQRT = Primitive("Rsqrt", lambda xp, x: 1 / xp.sqrt(x), rules.unary)
@@ -83,7 +89,16 @@ for _name in ("Sign", "Floor", "Ceil", "Round", "Rint", "IsNan", "IsInf", "IsFin
 # -- gradients: written with public ops, so they differentiate again --------------------------
 @RegisterGradient("Abs")
 def _abs_grad(op: Any, grad: Tensor) -> Tensor:
-    return multiply(grad, sign(op.inputs[0]))
+    x = op.inputs[0]
+    if x.dtype.is_complex:
+        # grad * z / |z| (0 at z = 0), written so that it differentiates again.
+        from eagerflow.ops.array_ops import zeros_like  # noqa: PLC0415
+        from eagerflow.ops.complex_ops import complex  # noqa: PLC0415
+        from eagerflow.ops.math_ops import divide_no_nan  # noqa: PLC0415
+
+        scale = divide_no_nan(grad, op.outputs[0])
+        return multiply(complex(scale, zeros_like(scale)), x)
+    return multiply(grad, sign(x))
 
 
 @RegisterGradient("Sqrt")

@@ -215,3 +215,12 @@ SPECS += [
     ),
     OpSpec("rint", tf.math.rint, np.rint, (M,), grad=False),
 ]
+
+SPECS += [
+    OpSpec(
+        "complex_abs",
+        lambda x, y: tf.abs(tf.complex(x, y)),
+        lambda x, y: np.hypot(x, y),
+        (M, M),
+    ),
+]
