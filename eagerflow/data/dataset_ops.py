@@ -22,6 +22,7 @@ from eagerflow.data.cache import CacheStage
 from eagerflow.data.concatenate import ConcatenateStage
 from eagerflow.data.filter import FilterStage
 from eagerflow.data.flat_map import FlatMapStage
+from eagerflow.data.group_by_window import GroupByWindowStage, bucketing
 from eagerflow.data.interleave import InterleaveStage
 from eagerflow.data.iterator_ops import NumpyIterator, OwnedIterator
 from eagerflow.data.map import MapStage
@@ -330,6 +331,69 @@ class Dataset(DatasetSources):
         s = n if shift is None else check_count(shift, "window: shift", 1)
         st = check_count(stride, "window: stride", 1)
         return self._then(WindowStage(self._stage, n, s, st, bool(drop_remainder)))
+
+    def group_by_window(
+        self,
+        key_func: Callable,
+        reduce_func: Callable,
+        window_size: Any = None,
+        window_size_func: Callable | None = None,
+        name: str | None = None,
+    ) -> Dataset:
+        """Groups elements by `key_func(element)` (an integer) into windows of
+        `window_size` (or `window_size_func(key)`) and maps each window, a Dataset, through
+        `reduce_func(key, window)`; the partial windows follow when the input ends.
+
+        Example:
+            >>> ds = Dataset.range(10).group_by_window(
+            ...     lambda x: x % 2, lambda k, w: w.batch(3), window_size=3)
+            >>> [b.tolist() for b in ds.as_numpy_iterator()]
+            [[0, 2, 4], [1, 3, 5], [6, 8], [7, 9]]
+        """
+        if (window_size is None) == (window_size_func is None):
+            raise ValueError(
+                "group_by_window: pass exactly one of `window_size` and `window_size_func`."
+            )
+        if window_size_func is None:
+            size = check_count(window_size, "group_by_window: window_size", 1)
+
+            def window_size_func(key: Any) -> int:
+                return np.int64(size)
+
+        key_func = _callable(key_func, "group_by_window")
+        reduce_func = _callable(reduce_func, "group_by_window")
+        window_size_func = _callable(window_size_func, "group_by_window")
+        return self._then(GroupByWindowStage(self._stage, key_func, reduce_func, window_size_func))
+
+    def bucket_by_sequence_length(
+        self,
+        element_length_func: Callable,
+        bucket_boundaries: list,
+        bucket_batch_sizes: list,
+        padded_shapes: Any = None,
+        padding_values: Any = None,
+        pad_to_bucket_boundary: bool = False,
+        no_padding: bool = False,
+        drop_remainder: bool = False,
+        name: str | None = None,
+    ) -> Dataset:
+        """Batches elements of similar length together: bucket `i` takes lengths in
+        `[bucket_boundaries[i-1], bucket_boundaries[i])` and batches `bucket_batch_sizes[i]`
+        of them, padded (to the longest, or to the bucket boundary) unless `no_padding`."""
+        boundaries = [int(b) for b in bucket_boundaries]
+        sizes = [check_count(b, "bucket_by_sequence_length: batch size", 1) for b in
+                 bucket_batch_sizes]  # fmt: skip
+        key_func, reduce_func, size_func = bucketing(
+            _callable(element_length_func, "bucket_by_sequence_length"),
+            boundaries,
+            sizes,
+            padded_shapes,
+            padding_values,
+            bool(pad_to_bucket_boundary),
+            bool(no_padding),
+            bool(drop_remainder),
+        )
+        return self.group_by_window(key_func, reduce_func, window_size_func=size_func)
 
     # -- performance ------------------------------------------------------------------------
     def prefetch(self, buffer_size: Any, name: str | None = None) -> Dataset:

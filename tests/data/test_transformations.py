@@ -374,3 +374,47 @@ def test_batch_of_nested_structures(kind):
         ds = tf.data.Dataset.from_tensor_slices({"a": n, "b": (n * 2, (n * 3,))})
     first = values(ds.batch(2))[0]
     assert first == {"a": [0, 1], "b": ([0, 2], ([0, 3],))}
+
+
+@FAST
+@given(KINDS, SIZES, st.integers(1, 4), st.integers(1, 5))
+def test_group_by_window(kind, n, keys, size):
+    ds = source(kind, n).group_by_window(lambda x: x % keys, lambda k, w: w.batch(size), size)
+    groups: dict = {}
+    expected = []
+    for x in range(n):
+        group = groups.setdefault(x % keys, [])
+        group.append(x)
+        if len(group) == size:
+            expected.append(groups.pop(x % keys))
+    expected += list(groups.values())
+    assert values(ds) == expected
+
+
+@FAST
+@given(st.lists(st.integers(1, 12), max_size=25), st.booleans())
+def test_bucket_by_sequence_length(lengths, to_boundary):
+    boundaries, sizes = [4, 8, 13], [3, 2, 2, 1]
+    ds = tf.data.Dataset.from_generator(
+        lambda: (np.arange(1, k + 1) for k in lengths),
+        output_signature=tf.TensorSpec([None], tf.int64),
+    ).bucket_by_sequence_length(
+        lambda x: tf.size(x) if hasattr(tf, "size") else len(x),
+        boundaries,
+        sizes,
+        pad_to_bucket_boundary=to_boundary,
+    )
+    seen = []
+    for batch in values(ds):
+        rows = [[v for v in row if v] for row in batch]
+        bucket = {int(np.searchsorted(boundaries, len(r), side="right")) for r in rows}
+        assert len(bucket) == 1 and len(rows) <= sizes[bucket.pop()]
+        width = len(batch[0])
+        longest = max(len(r) for r in rows)
+        if to_boundary:
+            b = int(np.searchsorted(boundaries, longest, side="right"))
+            assert width == boundaries[b] - 1
+        else:
+            assert width == longest
+        seen += [len(r) for r in rows]
+    assert sorted(seen) == sorted(lengths)
