@@ -226,9 +226,20 @@ BROADCAST_TO = Primitive(
 
 @RegisterGradient("BroadcastTo")
 def _broadcast_to_grad(op: Any, grad: Tensor) -> list:
-    from eagerflow.ops._broadcasting import unbroadcast  # noqa: PLC0415
+    from eagerflow.ops.reduction_ops import reduce_sum  # noqa: PLC0415
 
-    return [unbroadcast(grad, op.inputs[0].shape.as_list())] + [None] * (len(op.inputs) - 1)
+    x = op.inputs[0]
+    dims, grad_dims = x.shape.as_list(), grad.shape.as_list()
+    lead = len(grad_dims) - len(dims)
+    axes = list(range(lead)) + [
+        lead + i for i, d in enumerate(dims) if d == 1 and grad_dims[lead + i] != 1
+    ]
+    if axes:
+        # keepdims, then a reshape only to drop leading axes: works for unknown dims too.
+        grad = reduce_sum(grad, axis=axes, keepdims=True)
+        if lead:
+            grad = reshape(grad, _static_or_dynamic_shape(x))
+    return [grad] + [None] * (len(op.inputs) - 1)
 
 
 def broadcast_to(input: Any, shape: Any, name: Any = None) -> Tensor:
