@@ -120,9 +120,22 @@ def reduce_mean(
 # -- max, min, prod, any, all ----------------------------------------------------------------
 def _reducer(fn_name: str) -> Any:
     def kernel(xp: Any, x: Any, axis: tuple, keepdims: bool) -> Any:
+        if x.size == 0 and fn_name in ("max", "min"):
+            return _empty_extremum(xp, x, axis, keepdims, fn_name == "max")
         return getattr(xp, fn_name)(x, axis=axis, keepdims=keepdims)
 
     return kernel
+
+
+def _empty_extremum(xp: Any, x: Any, axis: tuple, keepdims: bool, is_max: bool) -> Any:
+    # TF reduces an empty max to the dtype's lowest value (min: highest); NumPy raises.
+    dims = [1 if i in axis else d for i, d in enumerate(x.shape) if keepdims or i not in axis]
+    if x.dtype.kind == "f":
+        fill = -float("inf") if is_max else float("inf")
+    else:
+        info = xp.iinfo(x.dtype)
+        fill = info.min if is_max else info.max
+    return xp.full(dims, fill, dtype=x.dtype)
 
 
 def _prod_kernel(xp: Any, x: Any, axis: tuple, keepdims: bool) -> Any:

@@ -279,3 +279,11 @@ def test_truncating_integer_division() -> None:
     np.testing.assert_array_equal(tf.truncatediv(x, y).numpy(), [-3, 3, -2, -3, 3])
     np.testing.assert_array_equal(tf.truncatemod(x, y).numpy(), [-1, 1, 0, 1, -1])
     assert tf.truncatediv(x, y).dtype == tf.int32
+
+
+def test_empty_max_and_min_give_the_dtype_extremes() -> None:
+    assert tf.reduce_max(tf.zeros([0])).numpy() == -np.inf
+    np.testing.assert_array_equal(
+        tf.reduce_min(tf.zeros([2, 0], tf.int32), axis=1).numpy(), [2**31 - 1] * 2
+    )
+    assert tf.reduce_max(tf.zeros([0, 3]), axis=0, keepdims=True).shape == (1, 3)
