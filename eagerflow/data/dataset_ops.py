@@ -381,8 +381,8 @@ class Dataset(DatasetSources):
         `[bucket_boundaries[i-1], bucket_boundaries[i])` and batches `bucket_batch_sizes[i]`
         of them, padded (to the longest, or to the bucket boundary) unless `no_padding`."""
         boundaries = [int(b) for b in bucket_boundaries]
-        sizes = [check_count(b, "bucket_by_sequence_length: batch size", 1) for b in
-                 bucket_batch_sizes]  # fmt: skip
+        what = "bucket_by_sequence_length: batch size"
+        sizes = [check_count(b, what, 1) for b in bucket_batch_sizes]
         key_func, reduce_func, size_func = bucketing(
             _callable(element_length_func, "bucket_by_sequence_length"),
             boundaries,
