@@ -93,13 +93,13 @@ class Adadelta(Optimizer):
         execute_update(
             ADADELTA,
             variable,
-            (accum_grad, accum_var, gradient, learning_rate),
+            (accum_grad.read_value(), accum_var.read_value(), gradient, learning_rate),
             {"epsilon": self.epsilon},
         )
         execute_update(
             ADADELTA_ACCUM_VAR,
             accum_var,
-            (accum_grad, gradient),
+            (accum_grad.read_value(), gradient),
             {"rho": self.rho, "epsilon": self.epsilon},
         )
 

@@ -70,7 +70,10 @@ class Adagrad(Optimizer):
         accum = self._slots[id(variable)]["accumulator"]
         execute_update(prims.ACCUMULATE_SQUARE, accum, (gradient,))
         execute_update(
-            ADAGRAD, variable, (accum, gradient, learning_rate), {"epsilon": self.epsilon}
+            ADAGRAD,
+            variable,
+            (accum.read_value(), gradient, learning_rate),
+            {"epsilon": self.epsilon},
         )
 
     def get_config(self) -> dict:

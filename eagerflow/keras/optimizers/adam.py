@@ -91,12 +91,12 @@ class Adam(Optimizer):
         execute_update(prims.MOVING_AVERAGE, m, (gradient,), {"decay": self.beta_1})
         execute_update(prims.MOVING_AVERAGE_OF_SQUARE, v, (gradient,), {"decay": self.beta_2})
         if self.amsgrad:
-            execute_update(prims.MAXIMUM, slots["vhat"], (v,))
+            execute_update(prims.MAXIMUM, slots["vhat"], (v.read_value(),))
             v = slots["vhat"]
         execute_update(
             ADAM,
             variable,
-            (m, v, learning_rate, self.iterations),
+            (m.read_value(), v.read_value(), learning_rate, self._current_step),
             {"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon},
         )
 

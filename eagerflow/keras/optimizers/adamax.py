@@ -80,7 +80,7 @@ class Adamax(Optimizer):
         execute_update(
             ADAMAX,
             variable,
-            (m, u, learning_rate, self.iterations),
+            (m.read_value(), u.read_value(), learning_rate, self._current_step),
             {"beta_1": self.beta_1, "epsilon": self.epsilon},
         )
 

@@ -105,6 +105,7 @@ class Optimizer:
         self._slots: dict[int, dict[str, Variable]] = {}
         self._slot_list: list[tuple[Any, str, Variable]] = []
         self._warned_none: set[str] = set()
+        self._current_step: Any = None  # iterations, read once per step in apply()
         self._extra_variables: list[Variable] = []
         self.iterations = Variable(
             np.int64(0), trainable=False, name=f"{self.name}/iteration", dtype="int64"
@@ -311,7 +312,10 @@ class Optimizer:
             self.build(new)
         grads = [self._dense_gradient(g, v) for g, v in zip(grads, trainable_variables)]
         grads = self._clip_gradients(grads)
-        learning_rate = self._get_current_learning_rate()
+        # Per-step scalars are read once, as tensors: a traced step reads their values when it
+        # runs (kernels get arrays, never Variable objects).
+        learning_rate = _read(self._get_current_learning_rate())
+        self._current_step = self.iterations.read_value()
         self._before_update_step(learning_rate)
         if self.weight_decay:
             self._apply_weight_decay(trainable_variables, learning_rate)
@@ -427,6 +431,10 @@ class Optimizer:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} name={self.name!r} iterations={int(self.iterations)}>"
+
+
+def _read(value: Any) -> Any:
+    return value.read_value() if isinstance(value, Variable) else value
 
 
 def _clip_args(clipnorm: Any, clipvalue: Any, global_clipnorm: Any) -> list[tuple[str, Any]]:

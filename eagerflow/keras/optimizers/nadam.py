@@ -97,7 +97,7 @@ class Nadam(Optimizer):
 
     def _before_update_step(self, learning_rate: Any) -> None:
         execute_update(
-            NADAM_MOMENTUM_CACHE, self._u_product, (self.iterations,), {"beta_1": self.beta_1}
+            NADAM_MOMENTUM_CACHE, self._u_product, (self._current_step,), {"beta_1": self.beta_1}
         )
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
@@ -108,7 +108,14 @@ class Nadam(Optimizer):
         execute_update(
             NADAM,
             variable,
-            (m, v, gradient, self._u_product, learning_rate, self.iterations),
+            (
+                m.read_value(),
+                v.read_value(),
+                gradient,
+                self._u_product.read_value(),
+                learning_rate,
+                self._current_step,
+            ),
             {"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon},
         )
 

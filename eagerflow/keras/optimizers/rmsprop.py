@@ -98,10 +98,10 @@ class RMSprop(Optimizer):
         slots = self._slots[id(variable)]
         rms = slots["rms"]
         execute_update(prims.MOVING_AVERAGE_OF_SQUARE, rms, (gradient,), {"decay": self.rho})
-        inputs: tuple = (gradient, learning_rate, rms)
+        inputs: tuple = (gradient, learning_rate, rms.read_value())
         if self.centered:
             execute_update(prims.MOVING_AVERAGE, slots["mg"], (gradient,), {"decay": self.rho})
-            inputs += (slots["mg"],)
+            inputs += (slots["mg"].read_value(),)
         if self.momentum > 0:
             mom = slots["momentum"]
             execute_update(
@@ -110,7 +110,7 @@ class RMSprop(Optimizer):
                 inputs,
                 {"momentum": self.momentum, "epsilon": self.epsilon},
             )
-            execute_update(SUBTRACT_SLOT, variable, (mom,))
+            execute_update(SUBTRACT_SLOT, variable, (mom.read_value(),))
         else:
             execute_update(RMSPROP, variable, inputs, {"epsilon": self.epsilon})
 

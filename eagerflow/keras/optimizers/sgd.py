@@ -94,7 +94,7 @@ class SGD(Optimizer):
         execute_update(
             KERAS_MOMENTUM,
             variable,
-            (velocity, gradient, learning_rate),
+            (velocity.read_value(), gradient, learning_rate),
             {"momentum": self.momentum, "nesterov": self.nesterov},
         )
 

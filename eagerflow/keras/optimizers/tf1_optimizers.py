@@ -137,7 +137,7 @@ class MomentumOptimizer(_TF1Methods, SGD):
         execute_update(
             MOMENTUM,
             variable,
-            (accum, gradient, learning_rate),
+            (accum.read_value(), gradient, learning_rate),
             {"momentum": self.momentum, "use_nesterov": self.nesterov},
         )
 
