@@ -1,0 +1,64 @@
+"""Array ops inside tf.function: traced index bounds and dimensions unknown until run time."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import eagerflow as tf
+
+
+def _assert_same(got, want) -> None:
+    for g, w in zip(tf.nest.flatten(got), tf.nest.flatten(want)):
+        np.testing.assert_allclose(g.numpy(), w.numpy())
+
+
+def _slices(x, i, n):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = x[i] * 2.0 + x[i - 1, ::-1]
+        loss = tf.reduce_sum(y * y)
+    return (
+        y,
+        x[i:n, None, -1],
+        x[:n, ::-1][:, i],
+        tf.strided_slice(x, tf.stack([i, 0]), [4, 2]),
+        tape.gradient(loss, x),
+    )
+
+
+def test_traced_scalar_bounds_are_inputs_not_constants() -> None:
+    traced = tf.function(_slices)
+    x = tf.constant(np.arange(12.0).reshape(4, 3))
+    for i, n in [(1, 3), (2, 4), (0, 2)]:
+        args = (x, tf.constant(i), tf.constant(n))
+        _assert_same(traced(*args), _slices(*args))
+    assert traced.experimental_get_tracing_count() == 1
+
+
+def _unknown_rows(x):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        flat = tf.reshape(x, [-1]) * 2.0
+        same = tf.reshape(tf.transpose(x), tf.shape(x))
+        spread = tf.broadcast_to(x[:, :1], tf.shape(x))
+    grad = tape.gradient([flat, same, spread], x)
+    others = [
+        x[1:, ::2],
+        x[..., None, -1],
+        tf.pad(x, [[1, 0], [0, 2]], "REFLECT"),
+        tf.concat([x, x], 0),
+        tf.gather(x, [2, 0], axis=1),
+        tf.where(x > 3.0, x, 0.0),
+        tf.boolean_mask(x, x[:, 0] > 2.0),
+        tf.sort(x, axis=0),
+        tf.shape(x),
+    ]
+    return [flat, same, spread, grad] + others
+
+
+@pytest.mark.parametrize("rows", [2, 5])
+def test_dimensions_unknown_until_run_time(rows: int) -> None:
+    traced = tf.function(_unknown_rows, input_signature=[tf.TensorSpec([None, 3], tf.float64)])
+    x = tf.constant(np.arange(rows * 3.0).reshape(rows, 3))
+    _assert_same(traced(x), _unknown_rows(x))
