@@ -399,7 +399,7 @@ def test_bucket_by_sequence_length(lengths, to_boundary):
         lambda: (np.arange(1, k + 1) for k in lengths),
         output_signature=tf.TensorSpec([None], tf.int64),
     ).bucket_by_sequence_length(
-        lambda x: tf.size(x) if hasattr(tf, "size") else len(x),
+        lambda x: tf.size(x),
         boundaries,
         sizes,
         pad_to_bucket_boundary=to_boundary,
