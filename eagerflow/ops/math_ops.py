@@ -78,10 +78,16 @@ def _mul_grad(op: Any, grad: Tensor) -> list:
 @RegisterGradient("RealDiv")
 def _real_div_grad(op: Any, grad: Tensor) -> list:
     x, y = op.inputs
+    z = op.outputs[0]
+    y_in = y
+    if kind_of(y) == "c":
+        from eagerflow.ops.complex_ops import conj  # noqa: PLC0415
+
+        y, z = conj(y), conj(z)
     gx = unbroadcast(divide(grad, y), x) if _needs(op, 0) else None
     gy = None
     if _needs(op, 1):
-        gy = unbroadcast(negative(multiply(grad, divide(op.outputs[0], y))), y)
+        gy = unbroadcast(negative(multiply(grad, divide(z, y))), y_in)
     return [gx, gy]
 
 

@@ -224,3 +224,12 @@ SPECS += [
         (M, M),
     ),
 ]
+
+SPECS += [
+    OpSpec(
+        "complex_division",
+        lambda x, y: tf.math.real(tf.complex(x, y) / tf.complex(y + 3.0, x)),
+        lambda x, y: np.real((x + 1j * y) / ((y + 3.0) + 1j * x)),
+        (M, M),
+    ),
+]
