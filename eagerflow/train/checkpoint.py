@@ -37,7 +37,7 @@ def _metadata(nodes: list[Node]) -> dict:
         if node.is_variable:
             entry["tensor"] = "/".join(node.path)
             entry["dtype"] = node.obj.dtype.name
-            entry["shape"] = list(_host_array(node.obj).shape)
+            entry["shape"] = list(node.obj._value.shape)
             entry["trainable"] = bool(node.obj.trainable)
         else:
             entry["children"] = [{"name": name, "node": child} for name, child in node.children]

@@ -26,7 +26,7 @@ from eagerflow.train.trackable import (
     trackable_children,
 )
 
-# Statuses that still wait for variables to be created (strong references on purpose: the
+# Restores that still wait for variables to be created (strong references on purpose: the
 # caller often drops the status while a model is still to be built).
 _WAITING: list[_Restorer] = []
 
@@ -44,14 +44,14 @@ def _creates_variables_later(obj: Any) -> bool:
 
 
 def _on_variable_created(owner: Any, name: str, variable: Any) -> None:
-    for status in list(_WAITING):
-        status._variable_created(owner, name, variable)
+    for restorer in list(_WAITING):
+        restorer._variable_created(owner, name, variable)
 
 
 def object_attached(owner: Any, name: str, value: Any) -> None:
     """Tells waiting restores that `owner` gained child `name` (e.g. `ckpt.model = model`)."""
-    for status in list(_WAITING):
-        status._retry_pending()
+    for restorer in list(_WAITING):
+        restorer._retry_pending()
 
 
 creation_hooks.add_listener(_on_variable_created)
