@@ -16,6 +16,7 @@ from eagerflow.data._structure import DatasetSpec
 from eagerflow.data.dataset_ops import Dataset, Options
 from eagerflow.data.iterator_ops import Iterator, NumpyIterator
 from eagerflow.data.text_line import TextLineDataset
+from eagerflow.data.fixed_length_record import FixedLengthRecordDataset
 from eagerflow.data import experimental
 
 DatasetV2 = Dataset

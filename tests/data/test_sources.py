@@ -151,3 +151,20 @@ def test_list_files_and_text_lines(tmp_path):
         tf.data.Dataset.list_files(str(tmp_path / "*.csv"))
     with pytest.raises(tf.errors.NotFoundError):
         list(tf.data.TextLineDataset(str(tmp_path / "missing.txt")))
+
+
+def test_fixed_length_records(tmp_path):
+    (tmp_path / "r.bin").write_bytes(b"HDR" + b"abcdef" + b"F")
+    with gzip.open(tmp_path / "r.bin.gz", "wb") as f:
+        f.write(b"HDR" + b"abcdef" + b"F")
+    ds = tf.data.FixedLengthRecordDataset(
+        str(tmp_path / "r.bin"), 2, header_bytes=3, footer_bytes=1
+    )
+    assert values(ds) == [b"ab", b"cd", b"ef"]
+    assert ds.element_spec == tf.TensorSpec([], tf.string)
+    gz = tf.data.FixedLengthRecordDataset(
+        [str(tmp_path / "r.bin.gz")] * 2, 3, 3, 1, compression_type="GZIP"
+    )
+    assert values(gz) == [b"abc", b"def"] * 2
+    with pytest.raises(tf.errors.DataLossError, match="record_bytes"):
+        list(tf.data.FixedLengthRecordDataset(str(tmp_path / "r.bin"), 4, header_bytes=3))
