@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -65,7 +66,10 @@ def compile_graph(graph: Graph) -> Callable[..., tuple]:
         if node.kind == UPDATE:
             var = ref(node.inputs[0])
             args = ", ".join(ref(x) for x in node.inputs[1:])
-            lines.append(f"{var}._value = {kname}({var}._value, {args})")
+            call = f"{kname}({var}._value, {args})"
+            if node.inputs[0].shape.rank in (0, None):
+                call = f"asarray({call})"
+            lines.append(f"{var}._value = {call}")
             continue
         if node.op.name == "ReadVariableOp":
             names[id(node.outputs[0])] = out = f"t{next(counter)}"
@@ -89,6 +93,7 @@ def compile_graph(graph: Graph) -> Callable[..., tuple]:
                 if _needs_asarray(o):
                     lines.append(f"{name} = asarray({name})")
     results = [ref(o) for o in graph.outputs]
+    lines = _free_dead_values(lines, set(results) | set(params))
     lines.append(f"return ({', '.join(results)}{',' if len(results) == 1 else ''})")
     fname = f"graph_{_identifier(graph.name)}_{next(_counter)}"
     source = f"def {fname}({', '.join(params)}):\n" + "\n".join("    " + ln for ln in lines)
@@ -97,6 +102,22 @@ def compile_graph(graph: Graph) -> Callable[..., tuple]:
     fn = ns[fname]
     fn.source = source
     return fn
+
+
+def _free_dead_values(lines: list, keep: set) -> list:
+    """Adds `del` after the last use of each temporary, so large intermediates are freed as
+    soon as eager execution would free them (memory reuse keeps big arrays fast)."""
+    last: dict[str, int] = {}
+    for i, line in enumerate(lines):
+        for token in re.findall(r"\bt\d+\b", line):
+            last[token] = i
+    out = []
+    for i, line in enumerate(lines):
+        out.append(line)
+        dead = sorted(t for t, j in last.items() if j == i and t not in keep)
+        if dead:
+            out.append("del " + ", ".join(dead))
+    return out
 
 
 def _identifier(name: str) -> str:

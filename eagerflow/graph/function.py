@@ -454,11 +454,11 @@ class Function:
 
     def _lookup_signature(self, call: _Call) -> tuple[ConcreteFunction, list]:
         sig = nest.flatten(self._input_signature)
-        positional = nest.flatten(call.args)
-        if len(positional) != len(sig) or call.kwargs:
+        positional = _flatten_to(self._input_signature, list(call.args))
+        if positional is None or len(positional) != len(sig) or call.kwargs:
             raise TypeError(
-                f"{self._name}: the call has {len(positional)} flat positional inputs "
-                f"({', '.join(call.paths)}) but input_signature has {len(sig)}: {sig}."
+                f"{self._name}: the call's arguments ({', '.join(call.paths)}) do not match "
+                f"the structure of input_signature {self._input_signature}."
             )
         tensors = []
         for i, (spec, value) in enumerate(zip(sig, positional)):
@@ -472,6 +472,8 @@ class Function:
         key = "signature"
         concrete = self._cache.get(key)
         if concrete is None:
+            args = nest.pack_sequence_as(list(self._input_signature), tensors)
+            call = _Call(self, tuple(args), {})
             concrete = self._trace(call, dict(enumerate(sig)), None)
             self._cache[key] = concrete
         return concrete, tensors
@@ -604,6 +606,26 @@ class Function:
 
     def __repr__(self) -> str:
         return f"<eagerflow.function {self._name}>"
+
+
+def _flatten_to(signature: Any, value: Any) -> list | None:
+    """The values at the signature's TensorSpec leaves (a list where a spec is, is one value)."""
+    if isinstance(signature, TensorSpec):
+        return [value]
+    if isinstance(signature, dict):
+        if not isinstance(value, dict) or set(value) != set(signature):
+            return None
+        keys = nest._sorted_keys(signature)
+        signature, value = [signature[k] for k in keys], [value[k] for k in keys]
+    if not isinstance(value, (list, tuple)) or len(value) != len(signature):
+        return None
+    out: list = []
+    for s, v in zip(signature, value):
+        part = _flatten_to(s, v)
+        if part is None:
+            return None
+        out.extend(part)
+    return out
 
 
 def _dtype_of(leaf: Any) -> Any:

@@ -10,6 +10,7 @@ after another inside one generated function, so results match eager execution.
 from __future__ import annotations
 
 import itertools
+import time
 from typing import Any
 
 import numpy as np
@@ -23,7 +24,7 @@ try:  # optional: `pip install numexpr`
 except ImportError:  # pragma: no cover - depends on the environment
     numexpr = None
 
-# Below this many elements numexpr's per-call overhead outweighs its single pass.
+# Size classes for choosing between numexpr and chained kernels (tuned separately).
 NUMEXPR_MIN_SIZE = 1 << 15
 # Templates that repeat an operand (Square) could blow up deep trees; such groups skip numexpr.
 MAX_EXPRESSION_LENGTH = 4000
@@ -51,16 +52,25 @@ _ids = itertools.count()
 
 
 class FusedElementwise(Primitive):
-    """A fused group: its kernel evaluates the whole tree. Not registered by name."""
+    """A fused group: its kernel evaluates the whole tree. Not registered by name.
 
-    def __init__(self, members: list, num_inputs: int) -> None:
+    With numexpr installed, the first CPU calls of each size class (small, large) time the
+    compiled numexpr program against the chained kernels and keep the faster: numexpr wins
+    on long chains of small arrays (one call instead of one per op) and on cheap arithmetic
+    over large ones, but its transcendental functions can be slower than NumPy's SIMD loops.
+    """
+
+    def __init__(self, members: list, num_inputs: int, dtype: Any) -> None:
         # Bypasses Primitive.__init__'s registry: fused ops exist only inside one graph.
         self.name = "FusedElementwise"
         self.num_outputs = 1
         self.overrides = {}
         self.members = members  # (kernel, attrs, argument slots) in evaluation order
         self.num_inputs = num_inputs
+        self.dtype = np.dtype(dtype)
         self.expression: str | None = None
+        self._program: Any = None
+        self._choice: list = [None, None]  # per size class: True = numexpr
         self.shape_rule = None
         self.kernel = self._run
         self.python = self._compile_python()
@@ -69,27 +79,62 @@ class FusedElementwise(Primitive):
         ns: dict[str, Any] = {}
         params = [f"a{i}" for i in range(self.num_inputs)]
         lines = []
+        last_use = {}
+        for j, (_, _, slots) in enumerate(self.members):
+            for kind, index in slots:
+                if kind == "t":
+                    last_use[index] = j
         for j, (kernel, attrs, slots) in enumerate(self.members):
             ns[f"k{j}"] = kernel
             ns[f"attrs{j}"] = attrs
             args = ", ".join(_slot(s) for s in slots)
             kw = f", **attrs{j}" if attrs else ""
             lines.append(f"    t{j} = k{j}(xp, {args}{kw})")
+            # Free temporaries at their last use: large arrays then reuse memory, as in eager.
+            dead = sorted(i for i, last in last_use.items() if last == j)
+            if dead:
+                lines.append("    del " + ", ".join(f"t{i}" for i in dead))
         lines.append(f"    return t{len(self.members) - 1}")
         source = f"def fused(xp, {', '.join(params)}):\n" + "\n".join(lines)
         exec(compile(source, "<eagerflow fused>", "exec"), ns)  # noqa: S102
         return ns["fused"]
 
+    def _numexpr_program(self) -> Any:
+        if self._program is None:
+            kind = float if self.dtype == np.float32 else np.float64  # numexpr's type names
+            signature = [(f"a{i}", kind) for i in range(self.num_inputs)]
+            self._program = numexpr.NumExpr(self.expression, signature=signature)
+        return self._program
+
     def _run(self, xp: Any, *arrays: Any) -> Any:
-        if self.expression is not None and xp is np:
-            size = max(a.size for a in arrays)
-            if size >= NUMEXPR_MIN_SIZE:
-                names = {f"a{i}": a for i, a in enumerate(arrays)}
-                return numexpr.evaluate(self.expression, local_dict=names)
-        return self.python(xp, *arrays)
+        if self.expression is None or xp is not np:
+            return self.python(xp, *arrays)
+        size_class = int(max(a.size for a in arrays) >= NUMEXPR_MIN_SIZE)
+        choice = self._choice[size_class]
+        if choice is None:
+            choice = self._choice[size_class] = self._tune(arrays)
+        if choice:
+            return self._program(*arrays)
+        return self.python(np, *arrays)
+
+    def _tune(self, arrays: tuple) -> bool:
+        if any(a.dtype != self.dtype for a in arrays):
+            return False
+        program = self._numexpr_program()
+        ours, theirs = [], []
+        for _ in range(5):  # interleaved, best of 5: robust to a busy machine
+            ours.append(_timed(self.python, np, *arrays))
+            theirs.append(_timed(program, *arrays))
+        return min(theirs) < min(ours)
 
     def __repr__(self) -> str:
         return f"<FusedElementwise of {len(self.members)}>"
+
+
+def _timed(fn: Any, *args: Any) -> float:
+    start = time.perf_counter()
+    fn(*args)
+    return time.perf_counter() - start
 
 
 def _slot(s: Any) -> str:
@@ -165,10 +210,10 @@ def _emit_fused(rw: Rewriter, members: list) -> None:
             parts.append(f"a{input_index[id(new)]}")
         exprs.append(EXPRESSIONS[m.op.name].format(*parts))
         specs.append((m.op.kernel, dict(m.attrs), slots))
-    op = FusedElementwise(specs, len(inputs))
+    root = members[-1]
+    op = FusedElementwise(specs, len(inputs), root.outputs[0].dtype._np)
     if numexpr is not None and len(exprs[-1]) <= MAX_EXPRESSION_LENGTH:
         op.expression = exprs[-1]
-    root = members[-1]
     node = rw.new._new_node(op, OP, tuple(inputs), {}, [root.outputs[0].spec])
     node.attrs = {"ops": [m.op.name for m in members]}
     op.kernel = _bind(op)
