@@ -9,6 +9,7 @@ the other operands; labels summed in that operand alone are broadcast back, repe
 
 from __future__ import annotations
 
+import math
 import string
 from typing import Any
 
@@ -22,9 +23,19 @@ from eagerflow.core.tensor_spec import TensorSpec
 _LETTERS = string.ascii_letters
 
 
+# Below this many multiply-adds the plain einsum loop beats planning a BLAS contraction order.
+_PLAN_ABOVE = 1 << 15
+
+
 def _einsum_kernel(xp: Any, *operands: Any, equation: str) -> Any:
-    # optimize: NumPy then contracts pairs with BLAS (tensordot) instead of a generic loop.
-    return xp.einsum(equation, *operands, optimize=len(operands) > 1)
+    optimize = False
+    if len(operands) > 1:
+        sizes: dict = {}
+        for labels, operand in zip(equation.split("->")[0].split(","), operands):
+            for label, dim in zip(labels, operand.shape):
+                sizes[label] = max(sizes.get(label, 1), dim)
+        optimize = math.prod(sizes.values()) > _PLAN_ABOVE
+    return xp.einsum(equation, *operands, optimize=optimize)
 
 
 def _split(equation: str) -> tuple:
