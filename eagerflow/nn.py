@@ -2,10 +2,15 @@
 # ruff: noqa: F401
 
 from eagerflow.ops.conv_ops import (
+    atrous_conv2d,
     conv1d,
     conv2d,
     conv2d_transpose,
+    convolution,
+)
+from eagerflow.ops.depthwise_conv_ops import (
     depthwise_conv2d,
+    separable_conv2d,
 )
 from eagerflow.ops.math_unary_ops import (
     l2_normalize,
@@ -35,8 +40,15 @@ from eagerflow.ops.nn_loss_ops import (
 from eagerflow.ops.nn_ops import (
     batch_normalization,
     bias_add,
+    compute_average_loss,
+    crelu,
     dropout,
+    embedding_lookup,
+    in_top_k,
+    log_poisson_loss,
     moments,
+    scale_regularization_loss,
+    zero_fraction,
 )
 from eagerflow.ops.pooling_ops import (
     avg_pool,

@@ -15,6 +15,7 @@ from eagerflow.core.dispatch import Primitive, execute
 from eagerflow.core.gradient_registry import RegisterGradient
 from eagerflow.core.tensor import Tensor
 from eagerflow.core.tensor_spec import TensorSpec
+from eagerflow.core.variable import Variable
 
 
 # -- bias_add ------------------------------------------------------------------------------
@@ -169,3 +170,148 @@ def _noise_shape(x: Tensor, noise_shape: Any) -> list:
     if len(dims) != len(shape):
         raise ValueError(f"dropout: noise_shape {dims} must have the rank of x, shape {shape}")
     return [s if d is None else int(d) for d, s in zip(dims, shape)]
+
+
+# -- small composites ----------------------------------------------------------------------
+def embedding_lookup(params: Any, ids: Any, max_norm: Any = None, name: Any = None) -> Tensor:
+    """Rows of the embedding matrix `params` at `ids` (a gather along axis 0).
+
+    A list of tensors means shards in TF; only a one-element list is supported here.
+
+    `max_norm` clips each looked-up row to that L2 norm, as in TensorFlow.
+
+    Example:
+        >>> tf.nn.embedding_lookup([[1.0, 2.0], [3.0, 4.0]], [1, 1]).numpy()
+        array([[3., 4.],
+               [3., 4.]], dtype=float32)
+    """
+    from eagerflow.ops.gather_ops import gather  # noqa: PLC0415
+
+    if isinstance(params, (list, tuple)) and params and isinstance(params[0], Variable | Tensor):
+        if len(params) != 1:
+            raise ValueError("embedding_lookup: sharded `params` lists are not supported")
+        params = params[0]
+    rows = gather(params, ids)
+    if max_norm is None:
+        return rows
+    from eagerflow.ops.clip_ops import clip_by_norm  # noqa: PLC0415
+
+    return clip_by_norm(rows, max_norm, axes=[rows.ndim - 1])
+
+
+def in_top_k(targets: Any, predictions: Any, k: int, name: Any = None) -> Tensor:
+    """Whether each row's target class is among its `k` largest predictions (ties count).
+
+    Example:
+        >>> tf.nn.in_top_k([1, 0], [[0.1, 0.9], [0.2, 0.8]], 1).numpy()
+        array([ True, False])
+    """
+    from eagerflow.ops.gather_ops import one_hot  # noqa: PLC0415
+    from eagerflow.ops.math_ops import greater_equal, multiply  # noqa: PLC0415
+    from eagerflow.ops.reduction_ops import reduce_sum, top_k  # noqa: PLC0415
+
+    predictions = convert_to_tensor(predictions)
+    targets = convert_to_tensor(targets)
+    classes = predictions.shape.as_list()[-1]
+    kth = top_k(predictions, k=int(k))[0][:, int(k) - 1]
+    target_value = reduce_sum(
+        multiply(predictions, one_hot(targets, classes, dtype=predictions.dtype)), -1
+    )
+    return greater_equal(target_value, kth)
+
+
+def zero_fraction(value: Any, name: Any = None) -> Tensor:
+    """The fraction of zeros in `value`, as float32.
+
+    Example:
+        >>> float(tf.nn.zero_fraction([0.0, 1.0, 0.0, 2.0]))
+        0.5
+    """
+    from eagerflow.ops.cast_ops import cast  # noqa: PLC0415
+    from eagerflow.ops.math_ops import equal  # noqa: PLC0415
+    from eagerflow.ops.reduction_ops import reduce_mean  # noqa: PLC0415
+
+    x = convert_to_tensor(value)
+    return reduce_mean(cast(equal(x, 0), "float32"))
+
+
+def compute_average_loss(
+    per_example_loss: Any, sample_weight: Any = None, global_batch_size: Any = None
+) -> Tensor:
+    """Sum of (weighted) per-example losses divided by the global batch size.
+
+    Example:
+        >>> float(tf.nn.compute_average_loss([1.0, 2.0, 3.0]))
+        2.0
+    """
+    from eagerflow.ops.cast_ops import cast  # noqa: PLC0415
+    from eagerflow.ops.math_ops import divide, multiply  # noqa: PLC0415
+    from eagerflow.ops.reduction_ops import reduce_sum  # noqa: PLC0415
+
+    loss = convert_to_tensor(per_example_loss)
+    if sample_weight is not None:
+        loss = multiply(loss, convert_to_tensor(sample_weight, dtype=loss.dtype))
+    if global_batch_size is None:
+        if loss.shape.rank == 0:
+            global_batch_size = 1
+        else:
+            global_batch_size = loss.shape.as_list()[0]
+    return divide(reduce_sum(loss), cast(global_batch_size, loss.dtype))
+
+
+def scale_regularization_loss(regularization_loss: Any) -> Tensor:
+    """Sums regularization losses; with one replica there is nothing to scale.
+
+    Example:
+        >>> float(tf.nn.scale_regularization_loss([1.0, 2.0]))
+        3.0
+    """
+    from eagerflow.ops.math_ops import add_n  # noqa: PLC0415
+    from eagerflow.ops.reduction_ops import reduce_sum  # noqa: PLC0415
+
+    if isinstance(regularization_loss, (list, tuple)):
+        return add_n([reduce_sum(loss) for loss in regularization_loss])
+    return reduce_sum(regularization_loss)
+
+
+def crelu(features: Any, axis: int = -1, name: Any = None) -> Tensor:
+    """Concatenated ReLU: concat([relu(x), relu(-x)], axis).
+
+    Example:
+        >>> tf.nn.crelu([1.0, -2.0]).numpy()
+        array([1., 0., 0., 2.], dtype=float32)
+    """
+    from eagerflow.ops.join_ops import concat  # noqa: PLC0415
+    from eagerflow.ops.math_ops import negative  # noqa: PLC0415
+    from eagerflow.ops.nn_activation_ops import relu  # noqa: PLC0415
+
+    x = convert_to_tensor(features)
+    return concat([relu(x), relu(negative(x))], axis)
+
+
+def log_poisson_loss(
+    targets: Any, log_input: Any, compute_full_loss: bool = False, name: Any = None
+) -> Tensor:
+    """Poisson negative log likelihood from log-rates: exp(c) - z * c (+ Stirling term).
+
+    Example:
+        >>> float(tf.nn.log_poisson_loss(1.0, 0.0))
+        1.0
+    """
+    import math  # noqa: PLC0415
+
+    from eagerflow.ops.math_ops import add, exp, greater, log, multiply, subtract  # noqa: PLC0415
+
+    c = convert_to_tensor(log_input)
+    z = convert_to_tensor(targets, dtype=c.dtype)
+    loss = subtract(exp(c), multiply(z, c))
+    if not compute_full_loss:
+        return loss
+    from eagerflow.ops.cast_ops import cast  # noqa: PLC0415
+
+    # z log z - z + 0.5 log(2 pi z) for z > 1, else 0 (TF's Stirling approximation).
+    safe = add(z, cast(greater(1.0, z), c.dtype))
+    stirling = add(
+        subtract(multiply(z, log(safe)), z), multiply(log(multiply(safe, 2 * math.pi)), 0.5)
+    )
+    return add(loss, multiply(stirling, cast(greater(z, 1.0), c.dtype)))

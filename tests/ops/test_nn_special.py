@@ -170,3 +170,11 @@ def test_dropout_noise_shape_shares_decisions_and_gradient_uses_the_mask():
     np.testing.assert_array_equal(grad, out.numpy())
     with pytest.raises(ValueError, match="rate"):
         tf.nn.dropout(x, 1.0)
+
+
+# -- small composites ----------------------------------------------------------------------------
+def test_in_top_k_counts_ties_and_zero_fraction():
+    predictions = tf.constant([[0.5, 0.5, 0.1], [0.1, 0.2, 0.7]])
+    np.testing.assert_array_equal(tf.nn.in_top_k([1, 0], predictions, 1).numpy(), [True, False])
+    np.testing.assert_array_equal(tf.nn.in_top_k([0, 1], predictions, 2).numpy(), [True, True])
+    assert float(tf.nn.zero_fraction(tf.constant([[0, 1], [0, 0]]))) == 0.75

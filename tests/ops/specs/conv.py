@@ -317,3 +317,24 @@ SPECS += [
         (X, Arg((2, 5, 7, 4))),
     ),
 ]
+
+SPECS += [
+    OpSpec(
+        "separable_conv2d",
+        lambda x, d, p: tf.nn.separable_conv2d(x, d, p, [1, 1, 1, 1], "SAME"),
+        lambda x, d, p: ref_conv2d(ref_depthwise(x, d, (1, 1), "SAME"), p),
+        (X, Arg((3, 3, 3, 2)), Arg((1, 1, 6, 4))),
+    ),
+    OpSpec(
+        "atrous_conv2d",
+        lambda x, w: tf.nn.atrous_conv2d(x, w, 2, "SAME"),
+        lambda x, w: ref_conv2d(x, w, (1, 1), "SAME", (2, 2)),
+        (X, W),
+    ),
+    OpSpec(
+        "convolution_1d",
+        lambda x, w: tf.nn.convolution(x, w, padding="SAME"),
+        lambda x, w: ref_conv2d(x[:, None], w[None], (1, 1), "SAME")[:, 0],
+        (Arg((2, 9, 3)), Arg((3, 3, 4))),
+    ),
+]

@@ -203,3 +203,39 @@ for _name, _fn, _dfn in [
             (AWAY, M),
         )
     )
+
+SPECS += [
+    _spec(
+        "embedding_lookup",
+        lambda p: tf.nn.embedding_lookup(p, [2, 0, 2]),
+        lambda p: p[[2, 0, 2]],
+        (Arg((3, 4)),),
+    ),
+    _spec(
+        "embedding_lookup_max_norm",
+        lambda p: tf.nn.embedding_lookup(p, [1, 0], max_norm=1.0),
+        lambda p: p[[1, 0]] / np.maximum(np.linalg.norm(p[[1, 0]], axis=1, keepdims=True), 1.0),
+        (Arg((3, 4), low=0.5, high=2.0),),
+    ),
+    _spec(
+        "crelu",
+        *mirrored(tf.nn.crelu, lambda x: np.concatenate([np.maximum(x, 0), np.maximum(-x, 0)], -1)),
+        (AWAY,),
+    ),
+    _spec(
+        "log_poisson_loss_full",
+        lambda z, c: tf.nn.log_poisson_loss(z, c, compute_full_loss=True),
+        lambda z, c: (
+            np.exp(c)
+            - z * c
+            + np.where(z > 1, z * np.log(z) - z + 0.5 * np.log(2 * np.pi * z), 0.0)
+        ),
+        (Arg((3, 4), low=1.5, high=4.0), M),
+    ),
+    _spec(
+        "compute_average_loss",
+        lambda x, w: tf.nn.compute_average_loss(x, sample_weight=w, global_batch_size=8),
+        lambda x, w: np.sum(x * w) / 8,
+        (Arg((4,)), Arg((4,))),
+    ),
+]
