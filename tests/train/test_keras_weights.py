@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pytest
 
@@ -70,3 +72,26 @@ def test_model_checkpoint_callback_saves_through_save_weights(tmp_path):
     fresh = _model()
     fresh.load_weights(str(tmp_path / "w.01"))
     np.testing.assert_array_equal(fresh(_x()).numpy(), model(_x()).numpy())
+
+
+def test_compiled_model_weights_include_the_optimizer_restored_at_compile_and_fit(tmp_path):
+    model = _model()
+    if not hasattr(model, "fit"):
+        pytest.skip("Model.fit not available")
+    rng = np.random.default_rng(0)
+    x, y = rng.random((20, 5), np.float32), rng.random((20, 2), np.float32)
+    with warnings.catch_warnings():  # fit's own warnings are not this test's concern
+        warnings.simplefilter("ignore")
+        model.compile(optimizer="adam", loss="mse")
+        model.fit(x, y, epochs=1, batch_size=5, verbose=0, shuffle=False)
+        model.save_weights(str(tmp_path / "w"))
+        assert "optimizer/iter" in np.load(str(tmp_path / "w.npz")).files
+        fresh = _model()
+        status = fresh.load_weights(str(tmp_path / "w"))  # before build and compile
+        fresh.compile(optimizer="adam", loss="mse")
+        fresh.fit(x, y, epochs=1, batch_size=5, verbose=0, shuffle=False)
+        model.fit(x, y, epochs=1, batch_size=5, verbose=0, shuffle=False)
+    assert int(fresh.optimizer.iterations) == int(model.optimizer.iterations) == 8
+    for a, b in zip(fresh.get_weights(), model.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+    status.assert_consumed()
