@@ -5,7 +5,8 @@ Training values go to `<log_dir>/train`, validation values (the `val_` logs) to
 
 - every epoch: `epoch_<name>` at step = epoch (`epoch_loss`, `epoch_accuracy`, ...);
 - with `update_freq="batch"` or an int n: `batch_<name>` every n training batches, at step =
-  the number of batches trained so far;
+  the number of batches trained so far (the optimizer's `iterations`, so a second `fit`
+  continues the curve);
 - with `histogram_freq=k`: a histogram of every weight every k epochs (tag = the weight's
   name with `:` replaced by `_`).
 """
@@ -72,7 +73,9 @@ class TensorBoard(Callback):
 
     # -- hooks ------------------------------------------------------------------------------
     def on_train_begin(self, logs: dict | None = None) -> None:
-        self._train_step = 0
+        # Batch steps continue across `fit` calls, counted by the optimizer as in Keras.
+        iterations = getattr(getattr(self.model, "optimizer", None), "iterations", None)
+        self._train_step = 0 if iterations is None else int(iterations)
         self._writer("train")
 
     def on_train_batch_end(self, batch: int, logs: dict | None = None) -> None:
