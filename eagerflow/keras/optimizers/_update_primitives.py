@@ -11,8 +11,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from eagerflow.core import dtypes
 from eagerflow.core.dispatch import Primitive
 from eagerflow.core.gradient_registry import no_gradient
+from eagerflow.core.tensor_spec import TensorSpec
 
 
 def update_spec(var: Any, *inputs: Any, **attrs: Any) -> Any:
@@ -23,6 +25,19 @@ def update_spec(var: Any, *inputs: Any, **attrs: Any) -> Any:
 def scalar_as(value: Any, array: Any) -> Any:
     """A 0-d per-step coefficient in `array`'s dtype (NumPy would promote to float64)."""
     return value.astype(array.dtype, copy=False)
+
+
+def step_coefficients(name: str, kernel: Any, num_outputs: int = 1) -> Primitive:
+    """A primitive computing per-step float64 scalars (bias corrections, step sizes) once per
+    step from 0-d inputs, so the per-variable kernels do no scalar arithmetic."""
+
+    def rule(*specs: Any, **attrs: Any) -> Any:
+        spec = TensorSpec((), dtypes.float64)
+        return spec if num_outputs == 1 else (spec,) * num_outputs
+
+    prim = Primitive(name, kernel, rule, num_outputs=num_outputs)
+    no_gradient(name)
+    return prim
 
 
 def _moving_average(xp: Any, acc: Any, g: Any, *, decay: float) -> Any:

@@ -4,28 +4,25 @@ from __future__ import annotations
 
 from typing import Any
 
-from eagerflow.core.dispatch import Primitive, execute_update
+from eagerflow.core.dispatch import Primitive, execute, execute_update
 from eagerflow.core.gradient_registry import no_gradient
 from eagerflow.keras.optimizers import _update_primitives as prims
-from eagerflow.keras.optimizers._update_primitives import scalar_as, update_spec
+from eagerflow.keras.optimizers._update_primitives import (
+    scalar_as,
+    step_coefficients,
+    update_spec,
+)
 from eagerflow.keras.optimizers.base_optimizer import Optimizer
 
 
-def _adam(
-    xp: Any,
-    var: Any,
-    m: Any,
-    v: Any,
-    lr: Any,
-    step: Any,
-    *,
-    beta_1: float,
-    beta_2: float,
-    epsilon: float,
-) -> Any:
-    # var - alpha * m / (sqrt(v) + epsilon), alpha = lr * sqrt(1 - b2^t) / (1 - b1^t).
+def _step_size(xp: Any, lr: Any, step: Any, *, beta_1: float, beta_2: float) -> Any:
+    # alpha = lr * sqrt(1 - b2^t) / (1 - b1^t), t = iterations + 1
     t = step + 1
-    alpha = lr * xp.sqrt(1.0 - beta_2**t) / (1.0 - beta_1**t)
+    return lr.astype("float64") * xp.sqrt(1.0 - beta_2**t) / (1.0 - beta_1**t)
+
+
+def _adam(xp: Any, var: Any, m: Any, v: Any, alpha: Any, *, epsilon: float) -> Any:
+    # var - alpha * m / (sqrt(v) + epsilon)
     out = xp.asarray(xp.sqrt(v))
     out += epsilon
     xp.divide(m, out, out=out)
@@ -34,6 +31,7 @@ def _adam(
     return out
 
 
+ADAM_STEP_SIZE = step_coefficients("AdamStepSize", _step_size)
 ADAM = Primitive("ResourceApplyAdam", _adam, update_spec)
 no_gradient(ADAM.name)
 
@@ -85,6 +83,13 @@ class Adam(Optimizer):
             if self.amsgrad:
                 self.add_variable_from_reference(var, "vhat")
 
+    def _before_update_step(self, learning_rate: Any) -> None:
+        self._step_size = execute(
+            ADAM_STEP_SIZE,
+            (learning_rate, self._current_step),
+            {"beta_1": self.beta_1, "beta_2": self.beta_2},
+        )
+
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
         slots = self._slots[id(variable)]
         m, v = slots["m"], slots["v"]
@@ -96,8 +101,8 @@ class Adam(Optimizer):
         execute_update(
             ADAM,
             variable,
-            (m.read_value(), v.read_value(), learning_rate, self._current_step),
-            {"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon},
+            (m.read_value(), v.read_value(), self._step_size),
+            {"epsilon": self.epsilon},
         )
 
     def get_config(self) -> dict:

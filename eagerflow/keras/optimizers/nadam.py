@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from eagerflow.core.dispatch import Primitive, execute_update
+from eagerflow.core.dispatch import Primitive, execute, execute_update
 from eagerflow.core.gradient_registry import no_gradient
 from eagerflow.keras.optimizers import _update_primitives as prims
-from eagerflow.keras.optimizers._update_primitives import scalar_as, update_spec
+from eagerflow.keras.optimizers._update_primitives import (
+    scalar_as,
+    step_coefficients,
+    update_spec,
+)
 from eagerflow.keras.optimizers.base_optimizer import Optimizer
 
 _DECAY = 0.96  # Keras's momentum-schedule decay
@@ -18,28 +22,34 @@ def _u_product(xp: Any, u_product: Any, step: Any, *, beta_1: float) -> Any:
     return u_product * scalar_as(u_t, u_product)
 
 
+def _coefficients(xp: Any, u_product: Any, step: Any, *, beta_1: float, beta_2: float):
+    # m_hat = c_m * m + c_g * g and v_hat = c_v * v, from the updated product of u_1..u_t.
+    t = step + 1
+    u_t = beta_1 * (1.0 - 0.5 * _DECAY**t)
+    u_t_1 = beta_1 * (1.0 - 0.5 * _DECAY ** (t + 1))
+    c_m = u_t_1 / (1.0 - u_product * u_t_1)
+    c_g = (1.0 - u_t) / (1.0 - u_product)
+    c_v = 1.0 / (1.0 - beta_2**t)
+    return xp.asarray(c_m), xp.asarray(c_g), xp.asarray(c_v)
+
+
 def _nadam(
     xp: Any,
     var: Any,
     m: Any,
     v: Any,
     g: Any,
-    u_product: Any,
     lr: Any,
-    step: Any,
+    c_m: Any,
+    c_g: Any,
+    c_v: Any,
     *,
-    beta_1: float,
-    beta_2: float,
     epsilon: float,
 ) -> Any:
-    t = step + 1
-    u_t = beta_1 * (1.0 - 0.5 * _DECAY**t)
-    u_t_1 = beta_1 * (1.0 - 0.5 * _DECAY ** (t + 1))
-    u_product_t_1 = u_product * u_t_1
-    # m_hat = u_{t+1} m / (1 - prod_{t+1}) + (1 - u_t) g / (1 - prod_t)
-    m_hat = xp.asarray(m * scalar_as(u_t_1 / (1.0 - u_product_t_1), var))
-    m_hat += g * scalar_as((1.0 - u_t) / (1.0 - u_product), var)
-    denom = xp.asarray(v * scalar_as(1.0 / (1.0 - beta_2**t), var))
+    # var - lr * m_hat / (sqrt(v_hat) + epsilon)
+    m_hat = xp.asarray(m * scalar_as(c_m, var))
+    m_hat += g * scalar_as(c_g, var)
+    denom = xp.asarray(v * scalar_as(c_v, var))
     xp.sqrt(denom, out=denom)
     denom += epsilon
     xp.divide(m_hat, denom, out=m_hat)
@@ -48,6 +58,7 @@ def _nadam(
     return m_hat
 
 
+NADAM_COEFFICIENTS = step_coefficients("NadamCoefficients", _coefficients, num_outputs=3)
 NADAM_MOMENTUM_CACHE = Primitive("NadamMomentumCache", _u_product, update_spec)
 NADAM = Primitive("ResourceApplyNadam", _nadam, update_spec)
 for _prim in (NADAM_MOMENTUM_CACHE, NADAM):
@@ -99,6 +110,11 @@ class Nadam(Optimizer):
         execute_update(
             NADAM_MOMENTUM_CACHE, self._u_product, (self._current_step,), {"beta_1": self.beta_1}
         )
+        self._coefficients = execute(
+            NADAM_COEFFICIENTS,
+            (self._u_product.read_value(), self._current_step),
+            {"beta_1": self.beta_1, "beta_2": self.beta_2},
+        )
 
     def update_step(self, gradient: Any, variable: Any, learning_rate: Any) -> None:
         slots = self._slots[id(variable)]
@@ -108,15 +124,8 @@ class Nadam(Optimizer):
         execute_update(
             NADAM,
             variable,
-            (
-                m.read_value(),
-                v.read_value(),
-                gradient,
-                self._u_product.read_value(),
-                learning_rate,
-                self._current_step,
-            ),
-            {"beta_1": self.beta_1, "beta_2": self.beta_2, "epsilon": self.epsilon},
+            (m.read_value(), v.read_value(), gradient, learning_rate) + self._coefficients,
+            {"epsilon": self.epsilon},
         )
 
     def get_config(self) -> dict:
