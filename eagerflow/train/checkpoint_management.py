@@ -246,7 +246,9 @@ class CheckpointManager:
         self._maybe_delete.pop(path, None)
         self._maybe_delete[path] = now
         self._latest = path
-        self._sweep()
+        expired = self._sweep()
+        # The state file moves on before old files go: a crash in between leaves stray
+        # files, never a state file that names a deleted checkpoint.
         update_checkpoint_state(
             self._directory,
             path,
@@ -254,12 +256,15 @@ class CheckpointManager:
             list(self._maybe_delete.values()),
             self._last_preserved_timestamp,
         )
+        for old in expired:
+            remove_checkpoint(old)
         return path
 
-    def _sweep(self) -> None:
-        """Deletes the oldest checkpoints beyond `max_to_keep`, sparing one per n hours."""
+    def _sweep(self) -> list[str]:
+        """The oldest checkpoints beyond `max_to_keep` (sparing one per n hours), to delete."""
+        expired: list[str] = []
         if self._max_to_keep is None:
-            return
+            return expired
         while len(self._maybe_delete) > self._max_to_keep:
             path = next(iter(self._maybe_delete))
             stamp = self._maybe_delete.pop(path)
@@ -267,7 +272,8 @@ class CheckpointManager:
             if hours and stamp - hours * 3600.0 >= self._last_preserved_timestamp:
                 self._last_preserved_timestamp = stamp
                 continue
-            remove_checkpoint(path)
+            expired.append(path)
+        return expired
 
 
 def load_checkpoint(ckpt_dir_or_file: str) -> checkpoint_format.CheckpointReader:

@@ -107,3 +107,22 @@ def test_invalid_max_to_keep():
 def test_state_file_pointing_at_a_missing_checkpoint(tmp_path):
     (tmp_path / "checkpoint").write_text('model_checkpoint_path: "ckpt-9"\n')
     assert train.latest_checkpoint(str(tmp_path)) is None
+
+
+def test_state_file_moves_on_before_old_checkpoints_are_deleted(tmp_path, monkeypatch):
+    v = tf.Variable(1.0)
+    manager = train.CheckpointManager(train.Checkpoint(v=v), str(tmp_path), max_to_keep=1)
+    manager.save()
+
+    def crash(path):
+        raise RuntimeError("crashed while deleting " + path)
+
+    monkeypatch.setattr(checkpoint_management, "remove_checkpoint", crash)
+    v.assign(2.0)
+    with pytest.raises(RuntimeError, match="crashed"):
+        manager.save()
+    latest = train.latest_checkpoint(str(tmp_path))
+    assert latest == str(tmp_path / "ckpt-2")
+    fresh = tf.Variable(0.0)
+    train.Checkpoint(v=fresh).restore(latest).expect_partial()
+    assert float(fresh) == 2.0
