@@ -267,3 +267,23 @@ def test_guide_train_a_model_loop_few_steps():
     assert int(tf.train.get_global_step()) == 3
     assert len(optimizer.variables()) == 2 + 2 * len(mnist_model.trainable_variables)
     global_step._reset_for_tests()
+
+
+def test_checkpoint_restores_model_and_optimizer_slots(tmp_path):
+    x, y = _blobs(64)
+    trained = _classifier()
+    trained.fit(x, y, epochs=2, verbose=0)
+    path = tf.train.Checkpoint(model=trained, optimizer=trained.optimizer).save(
+        str(tmp_path / "ckpt")
+    )
+    fresh = _classifier(seed=5)  # unbuilt: weights and slots are restored when created
+    tf.train.Checkpoint(model=fresh, optimizer=fresh.optimizer).restore(path)
+    trained.train_on_batch(x, y)
+    fresh.train_on_batch(x, y)
+    assert int(fresh.optimizer.iterations) == int(trained.optimizer.iterations) == 5
+    for a, b in zip(trained.get_weights(), fresh.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-5, atol=1e-7)
+    slots = zip(trained.optimizer._slot_variables(), fresh.optimizer._slot_variables())
+    for (_, name_a, a), (_, name_b, b) in slots:
+        assert name_a == name_b
+        np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-5, atol=1e-7)
