@@ -31,7 +31,7 @@ SPECS = [
 ]
 
 from eagerflow.core.dispatch import execute  # noqa: E402
-from eagerflow.ops.array_ops import CONJUGATE_TRANSPOSE  # noqa: E402
+from eagerflow.ops.layout_ops import CONJUGATE_TRANSPOSE  # noqa: E402
 
 SPECS += [
     OpSpec(

@@ -1,0 +1,207 @@
+"""Layout ops: `tf.transpose`, `tf.expand_dims`, `tf.squeeze`, `tf.tile`, `tf.reverse`.
+
+Each is its own primitive with a gradient made of the others (plus `reshape`/`reduce_sum`),
+so all are differentiable to any order. `array_ops` re-exports them.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from eagerflow.core import errors
+from eagerflow.core.convert import convert_to_tensor
+from eagerflow.core.dispatch import Primitive, execute
+from eagerflow.core.gradient_registry import RegisterGradient
+from eagerflow.core.tensor import Tensor
+from eagerflow.core.tensor_spec import TensorSpec
+from eagerflow.ops import _shape_rules as rules
+from eagerflow.ops._shape_args import shape_list as _shape_list
+
+
+# -- transpose -----------------------------------------------------------------------------
+def _transpose_rule(x: TensorSpec, perm: tuple) -> TensorSpec:
+    dims = x.shape.as_list()
+    return TensorSpec([dims[p] for p in perm], x.dtype)
+
+
+TRANSPOSE = Primitive("Transpose", lambda xp, x, perm: xp.transpose(x, perm), _transpose_rule)
+CONJUGATE_TRANSPOSE = Primitive(
+    "ConjugateTranspose", lambda xp, x, perm: xp.conj(xp.transpose(x, perm)), _transpose_rule
+)
+
+
+def _inverse(perm: tuple) -> tuple:
+    return tuple(int(i) for i in np.argsort(perm))
+
+
+@RegisterGradient("Transpose")
+def _transpose_grad(op: Any, grad: Tensor) -> Tensor:
+    return execute(TRANSPOSE, (grad,), {"perm": _inverse(op.get_attr("perm"))})
+
+
+@RegisterGradient("ConjugateTranspose")
+def _conjugate_transpose_grad(op: Any, grad: Tensor) -> Tensor:
+    return execute(CONJUGATE_TRANSPOSE, (grad,), {"perm": _inverse(op.get_attr("perm"))})
+
+
+def transpose(a: Any, perm: Any = None, conjugate: bool = False, name: str = "transpose") -> Tensor:
+    """Permutes the dimensions of `a` (reverses them when `perm` is None).
+
+    Example:
+        >>> tf.transpose(tf.zeros([2, 3, 4]), perm=[0, 2, 1]).shape
+        TensorShape([2, 4, 3])
+    """
+    x = convert_to_tensor(a)
+    rank = x.ndim
+    perm = tuple(range(rank - 1, -1, -1)) if perm is None else tuple(_shape_list(perm))
+    if sorted(p % rank if rank else p for p in perm) != list(range(rank)):
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"Transpose: perm {list(perm)} is not a permutation of 0..{rank - 1} for an input "
+            f"of shape {x.shape}",
+        )
+    perm = tuple(p % rank for p in perm)
+    prim = CONJUGATE_TRANSPOSE if conjugate and x.dtype.is_complex else TRANSPOSE
+    return execute(prim, (x,), {"perm": perm})
+
+
+# -- expand_dims and squeeze ---------------------------------------------------------------
+def _expand_dims_rule(x: TensorSpec, axis: int) -> TensorSpec:
+    dims = x.shape.as_list()
+    dims.insert(axis, 1)
+    return TensorSpec(dims, x.dtype)
+
+
+def _squeeze_rule(x: TensorSpec, axis: tuple) -> TensorSpec:
+    return TensorSpec([d for i, d in enumerate(x.shape.as_list()) if i not in axis], x.dtype)
+
+
+EXPAND_DIMS = Primitive(
+    "ExpandDims", lambda xp, x, axis: xp.expand_dims(x, axis), _expand_dims_rule
+)
+SQUEEZE = Primitive("Squeeze", lambda xp, x, axis: xp.squeeze(x, axis), _squeeze_rule)
+
+
+@RegisterGradient("ExpandDims")
+def _expand_dims_grad(op: Any, grad: Tensor) -> Tensor:
+    return execute(SQUEEZE, (grad,), {"axis": (op.get_attr("axis"),)})
+
+
+@RegisterGradient("Squeeze")
+def _squeeze_grad(op: Any, grad: Tensor) -> Tensor:
+    from eagerflow.ops.array_ops import reshape  # noqa: PLC0415  (array_ops re-exports us)
+
+    return reshape(grad, op.inputs[0].shape.as_list())
+
+
+def expand_dims(input: Any, axis: Any, name: Any = None) -> Tensor:
+    """Inserts a dimension of size 1 at `axis` (negative counts from the end of the result).
+
+    Example:
+        >>> tf.expand_dims(tf.constant([1, 2]), -1).shape
+        TensorShape([2, 1])
+    """
+    x = convert_to_tensor(input)
+    axis = int(np.asarray(axis).reshape(-1)[0]) if not isinstance(axis, int) else axis
+    if not -x.ndim - 1 <= axis <= x.ndim:
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"ExpandDims: axis {axis} is out of range [{-x.ndim - 1}, {x.ndim}] for an input of "
+            f"shape {x.shape}",
+        )
+    return execute(EXPAND_DIMS, (x,), {"axis": axis % (x.ndim + 1)})
+
+
+def squeeze(input: Any, axis: Any = None, name: Any = None) -> Tensor:
+    """Removes dimensions of size 1 (all of them, or those listed in `axis`).
+
+    Example:
+        >>> tf.squeeze(tf.zeros([1, 2, 1]), axis=[2]).shape
+        TensorShape([1, 2])
+    """
+    x = convert_to_tensor(input)
+    dims = x.shape.as_list()
+    if axis is None:
+        axes = tuple(i for i, d in enumerate(dims) if d == 1)
+    else:
+        axes = tuple(sorted({a % max(x.ndim, 1) for a in _shape_list(axis)}))
+        for a in _shape_list(axis):
+            if not -x.ndim <= a < x.ndim or dims[a] != 1:
+                raise errors.InvalidArgumentError(
+                    None,
+                    None,
+                    f"Squeeze: can not squeeze dim[{a}], expected a dimension of 1 in range "
+                    f"[{-x.ndim}, {x.ndim}), got shape {x.shape}",
+                )
+    return execute(SQUEEZE, (x,), {"axis": axes})
+
+
+# -- tile and reverse ----------------------------------------------------------------------
+def _tile_rule(x: TensorSpec, multiples: tuple) -> TensorSpec:
+    dims = [None if d is None else d * m for d, m in zip(x.shape.as_list(), multiples)]
+    return TensorSpec(dims, x.dtype)
+
+
+TILE = Primitive("Tile", lambda xp, x, multiples: xp.tile(x, multiples), _tile_rule)
+REVERSE = Primitive("ReverseV2", lambda xp, x, axis: xp.flip(x, axis), rules.unary)
+
+
+@RegisterGradient("Tile")
+def _tile_grad(op: Any, grad: Tensor) -> Tensor:
+    from eagerflow.ops.array_ops import reshape  # noqa: PLC0415
+    from eagerflow.ops.reduction_ops import reduce_sum  # noqa: PLC0415
+
+    dims = op.inputs[0].shape.as_list()
+    split = []
+    for d, m in zip(dims, op.get_attr("multiples")):
+        split += [m, d]
+    summed = reduce_sum(reshape(grad, split), axis=list(range(0, len(split), 2)))
+    return reshape(summed, dims)
+
+
+@RegisterGradient("ReverseV2")
+def _reverse_grad(op: Any, grad: Tensor) -> Tensor:
+    return execute(REVERSE, (grad,), {"axis": op.get_attr("axis")})
+
+
+def tile(input: Any, multiples: Any, name: Any = None) -> Tensor:
+    """Repeats `input` `multiples[d]` times along each dimension `d`.
+
+    Example:
+        >>> tf.tile(tf.constant([[1, 2]]), [2, 2]).numpy()
+        array([[1, 2, 1, 2],
+               [1, 2, 1, 2]], dtype=int32)
+    """
+    x = convert_to_tensor(input)
+    multiples = tuple(_shape_list(multiples))
+    if len(multiples) != x.ndim or any(m < 0 for m in multiples):
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"Tile: expected {x.ndim} non-negative multiples for an input of shape {x.shape}, "
+            f"got {list(multiples)}",
+        )
+    return execute(TILE, (x,), {"multiples": multiples})
+
+
+def reverse(tensor: Any, axis: Any, name: Any = None) -> Tensor:
+    """Reverses `tensor` along each dimension listed in `axis`.
+
+    Example:
+        >>> tf.reverse(tf.constant([[1, 2], [3, 4]]), [1]).numpy()
+        array([[2, 1],
+               [4, 3]], dtype=int32)
+    """
+    x = convert_to_tensor(tensor)
+    axes = _shape_list(axis)
+    if any(not -x.ndim <= a < x.ndim for a in axes) or len(set(a % x.ndim for a in axes)) < len(
+        axes
+    ):
+        raise errors.InvalidArgumentError(
+            None, None, f"ReverseV2: invalid axis {axes} for an input of shape {x.shape}"
+        )
+    return execute(REVERSE, (x,), {"axis": tuple(sorted(a % x.ndim for a in axes))})
