@@ -119,6 +119,24 @@ def test_functional_shared_layer_and_operators() -> None:
     np.testing.assert_allclose(model(tf.constant([[1.0, 2.0, 3.0]])).numpy(), [[3, 6, 9]])
 
 
+def test_functional_config_round_trip() -> None:
+    a, b = tf.keras.Input(shape=(8,), name="a"), tf.keras.Input(shape=(2,), name="b")
+    shared = L.Dense(4, activation="relu")
+    hidden = shared(L.Dense(8)(shared(a)))
+    merged = L.concatenate([hidden * 2.0, b])
+    model = tf.keras.Model([a, b], {"score": L.Dense(1)(merged), "klass": L.Dense(3)(merged)})
+    config = model.get_config()
+    tf.keras.backend.clear_session()
+    clone = tf.keras.Model.from_config(config)
+    assert [type(la).__name__ for la in clone.layers] == [type(la).__name__ for la in model.layers]
+    clone.set_weights(model.get_weights())
+    x = [np.ones((2, 8), np.float32), np.ones((2, 2), np.float32)]
+    ours, theirs = model(x), clone(x)
+    assert set(theirs) == {"score", "klass"}
+    for key in ours:
+        np.testing.assert_allclose(ours[key].numpy(), theirs[key].numpy(), rtol=1e-6)
+
+
 def test_functional_graph_disconnected() -> None:
     a, b = tf.keras.Input(shape=(2,)), tf.keras.Input(shape=(2,))
     out = L.Add()([a, b])

@@ -122,4 +122,96 @@ class Functional(Model):
         return tf.nest.pack_sequence_as(self._nested_outputs, [values[id(t)] for t in self.outputs])
 
     def get_config(self) -> dict:
-        return {"name": self.name, "trainable": self.trainable}
+        """Layers (with their configs) and the recorded calls that connect them.
+
+        A tensor is referenced as `["__tensor__", layer name, node index, output index]`,
+        the node index counting that layer's calls inside this model.
+        """
+        node_index: dict[int, tuple] = {}
+        counts: dict[int, int] = {}
+        for t in self.inputs:
+            layer = t._keras_history[0]
+            node_index[id(layer._inbound_nodes[0])] = (layer.name, 0)
+            counts[id(layer)] = 1
+        for node in self._nodes_in_order:
+            k = counts.get(id(node.layer), 0)
+            counts[id(node.layer)] = k + 1
+            node_index[id(node)] = (node.layer.name, k)
+
+        def encode(value: Any) -> Any:
+            if isinstance(value, KerasTensor):
+                layer, index, tensor_index = value._keras_history
+                name, k = node_index[id(layer._inbound_nodes[index])]
+                return ["__tensor__", name, k, tensor_index]
+            if isinstance(value, (list, tuple)):
+                return type(value)(encode(v) for v in value)
+            if isinstance(value, dict):
+                return {key: encode(v) for key, v in value.items()}
+            return value
+
+        return {
+            "name": self.name,
+            "trainable": self.trainable,
+            "layers": [
+                {"class_name": type(layer).__name__, "config": layer.get_config()}
+                for layer in self._layers
+            ],
+            "nodes": [
+                {
+                    "layer": node.layer.name,
+                    "args": encode(list(node.call_args)),
+                    "kwargs": encode(node.call_kwargs),
+                }
+                for node in self._nodes_in_order
+            ],
+            "inputs": encode(self._nested_inputs),
+            "outputs": encode(self._nested_outputs),
+        }
+
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> Functional:
+        """Rebuilds the model from `get_config()` with fresh weights."""
+        from eagerflow.keras import layers as layers_module  # noqa: PLC0415  (cycle)
+        from eagerflow.keras import models as models_module  # noqa: PLC0415
+        from eagerflow.keras.layers import core  # noqa: PLC0415
+
+        def layer_class(name: str) -> Any:
+            found = (custom_objects or {}).get(name) or getattr(layers_module, name, None)
+            found = found or getattr(models_module, name, None) or getattr(core, name, None)
+            if found is None:
+                raise ValueError(f"Unknown layer: {name!r}. Pass it in `custom_objects`.")
+            return found
+
+        layers = {}
+        for item in config["layers"]:
+            layer = layer_class(item["class_name"]).from_config(item["config"])
+            layers[layer.name] = layer
+        tensors: dict[tuple, Any] = {}
+        counts: dict[str, int] = {}
+        for name, layer in layers.items():
+            if isinstance(layer, InputLayer):
+                tensors[(name, 0, 0)] = layer._inbound_nodes[0].outputs
+                counts[name] = 1
+
+        def decode(value: Any) -> Any:
+            if isinstance(value, list) and value[:1] == ["__tensor__"]:
+                return tensors[tuple(value[1:])]
+            if isinstance(value, (list, tuple)):
+                return type(value)(decode(v) for v in value)
+            if isinstance(value, dict):
+                return {key: decode(v) for key, v in value.items()}
+            return value
+
+        for node in config["nodes"]:
+            name = node["layer"]
+            k = counts.get(name, 0)
+            counts[name] = k + 1
+            outputs = layers[name](*decode(node["args"]), **decode(node["kwargs"]))
+            for i, tensor in enumerate(tf.nest.flatten(outputs)):
+                tensors[(name, k, i)] = tensor
+        return cls(
+            decode(config["inputs"]),
+            decode(config["outputs"]),
+            name=config.get("name"),
+            trainable=config.get("trainable", True),
+        )

@@ -119,6 +119,15 @@ class Model(TrainingMixin, Layer):
     def get_config(self) -> dict:
         return {"name": self.name, "trainable": self.trainable}
 
+    @classmethod
+    def from_config(cls, config: dict, custom_objects: dict | None = None) -> Model:
+        """A model from `get_config()`: functional configs rebuild their layer graph."""
+        if "nodes" in config and "layers" in config:
+            from eagerflow.keras.engine.functional import Functional  # noqa: PLC0415  (cycle)
+
+            return Functional.from_config(config, custom_objects)
+        return cls(**config)
+
     # -- weights files ------------------------------------------------------------------
     def save_weights(
         self, filepath: str, overwrite: bool = True, save_format: Any = None, options: Any = None
