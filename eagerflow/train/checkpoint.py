@@ -27,7 +27,22 @@ _ = keras_trackable  # imported for its rules: Keras models and optimizers get T
 
 def _host_array(variable: Variable) -> np.ndarray:
     value = variable._value
-    return value if type(value) is np.ndarray else np.asarray(variable)
+    array = value if type(value) is np.ndarray else np.asarray(variable)
+    return _fixed_width_strings(array, variable) if array.dtype.hasobject else array
+
+
+def _fixed_width_strings(array: np.ndarray, variable: Variable) -> np.ndarray:
+    """String variables (object arrays) as NumPy `U` (all str) or `S` (bytes) arrays."""
+    items = array.ravel().tolist()
+    if all(isinstance(item, str) for item in items):
+        return np.array(items, dtype=str).reshape(array.shape)
+    if all(isinstance(item, (bytes, str)) for item in items):
+        encoded = [item.encode("utf-8") if isinstance(item, str) else item for item in items]
+        return np.array(encoded, dtype=bytes).reshape(array.shape)
+    raise TypeError(
+        f"Checkpoint: variable {variable.name!r} holds Python objects other than strings, "
+        "which cannot be saved without pickle."
+    )
 
 
 def _metadata(nodes: list[Node]) -> dict:

@@ -153,7 +153,10 @@ class _Restorer:
                 f"{self._file!r}: the checkpoint has {saved['dtype']}, the variable "
                 f"{variable.name!r} has {variable.dtype.name} (shape {shape})."
             )
-        variable.assign(self._value(node_id))
+        value = self._value(node_id)
+        if value.dtype.kind in "SU":
+            value = value.astype(object)  # string variables hold Python str/bytes objects
+        variable.assign(value)
         self._restored.add(node_id)
         self._restored_ids[id(variable)] = _reference(variable)
         for optimizer_node in self._slot_users.get(node_id, ()):

@@ -217,3 +217,20 @@ def test_no_temporary_files_left_behind(tmp_path):
     checkpoint = train.Checkpoint(v=tf.Variable(1.0))
     checkpoint.save(str(tmp_path / "ckpt"))
     assert sorted(os.listdir(tmp_path)) == ["checkpoint", "ckpt-1.npz"]
+
+
+def test_string_and_bool_variables(tmp_path):
+    words = tf.Variable(["alpha", "beta"])
+    raw = tf.Variable(np.array([b"\x01x", b"y"], dtype=object))
+    flag = tf.Variable(True)
+    checkpoint = train.Checkpoint(words=words, raw=raw, flag=flag)
+    path = checkpoint.write(str(tmp_path / "c"))
+    with np.load(path + ".npz", allow_pickle=False) as data:
+        assert data["words"].tolist() == ["alpha", "beta"]
+    words.assign(np.array(["", ""], dtype=object))
+    raw.assign(np.array([b"", b""], dtype=object))
+    flag.assign(False)
+    checkpoint.read(path).assert_consumed()
+    assert words.numpy().tolist() == ["alpha", "beta"]
+    assert raw.numpy().tolist() == [b"\x01x", b"y"]
+    assert bool(flag) is True
