@@ -215,33 +215,22 @@ class TrainingMixin:
         """`{name: value}` of every metric's current result."""
         return {m.name: m.result() for m in self.metrics}
 
+    @property
+    def compiled_loss(self) -> _CompiledLoss:
+        """TF 2's `self.compiled_loss(y, y_pred, sample_weight, regularization_losses)`."""
+        return _CompiledLoss(self)
+
+    @property
+    def compiled_metrics(self) -> _CompiledMetrics:
+        """TF 2's `self.compiled_metrics.update_state(y, y_pred, sample_weight)`."""
+        return _CompiledMetrics(self)
+
     # -- loss ----------------------------------------------------------------------------
     def compute_loss(
         self, x: Any = None, y: Any = None, y_pred: Any = None, sample_weight: Any = None
     ) -> Any:
         """The compiled loss of `y_pred` against `y`, plus the layers' added losses."""
-        total = None
-        losses = self._loss_objects
-        if losses is not None and y is not None:
-            if isinstance(losses, dict):
-                names = getattr(self, "output_names", None) or sorted(losses)
-                y_map = y if isinstance(y, dict) else dict(zip(names, nest.flatten(y)))
-                p_map = y_pred if isinstance(y_pred, dict) else dict(zip(names, y_pred))
-                pairs = [(losses[k], y_map[k], p_map[k], k) for k in losses]
-            elif isinstance(losses, list):
-                pairs = [(fn, t, p, i) for i, (fn, t, p) in enumerate(zip(losses, y, y_pred))]
-            elif isinstance(y_pred, (list, tuple)) and isinstance(y, (list, tuple)):
-                pairs = [(losses, t, p, i) for i, (t, p) in enumerate(zip(y, y_pred))]
-            else:
-                pairs = [(losses, y, y_pred, 0)]
-            for fn, target, prediction, key in pairs:
-                if fn is None:
-                    continue
-                value = fn(target, prediction, sample_weight=sample_weight)
-                weight = self._output_loss_weight(key)
-                if weight != 1.0:
-                    value = value * weight
-                total = value if total is None else total + value
+        total = self._target_loss(y, y_pred, sample_weight)
         extra = list(getattr(self, "losses", None) or [])
         if extra:
             added = math_ops.add_n([convert_to_tensor(v) for v in extra])
@@ -251,6 +240,33 @@ class TrainingMixin:
                 "No loss to compute: compile the model with a `loss`, pass targets `y`, or add "
                 "losses with `add_loss`."
             )
+        return total
+
+    def _target_loss(self, y: Any, y_pred: Any, sample_weight: Any) -> Any:
+        """The compiled loss(es) alone, summed over outputs with `loss_weights`; None if none."""
+        losses = self._loss_objects
+        if losses is None or y is None:
+            return None
+        if isinstance(losses, dict):
+            names = getattr(self, "output_names", None) or sorted(losses)
+            y_map = y if isinstance(y, dict) else dict(zip(names, nest.flatten(y)))
+            p_map = y_pred if isinstance(y_pred, dict) else dict(zip(names, y_pred))
+            pairs = [(losses[k], y_map[k], p_map[k], k) for k in losses]
+        elif isinstance(losses, list):
+            pairs = [(fn, t, p, i) for i, (fn, t, p) in enumerate(zip(losses, y, y_pred))]
+        elif isinstance(y_pred, (list, tuple)) and isinstance(y, (list, tuple)):
+            pairs = [(losses, t, p, i) for i, (t, p) in enumerate(zip(y, y_pred))]
+        else:
+            pairs = [(losses, y, y_pred, 0)]
+        total = None
+        for fn, target, prediction, key in pairs:
+            if fn is None:
+                continue
+            value = fn(target, prediction, sample_weight=sample_weight)
+            weight = self._output_loss_weight(key)
+            if weight != 1.0:
+                value = value * weight
+            total = value if total is None else total + value
         return total
 
     def _output_loss_weight(self, key: Any) -> float:
@@ -518,6 +534,43 @@ class TrainingMixin:
             return logs
         values = [logs[name] for name in self.metrics_names if name in logs]
         return values[0] if len(values) == 1 else values
+
+
+class _CompiledLoss:
+    """The compiled loss as TF 2's custom `train_step`s call it."""
+
+    def __init__(self, model: Any) -> None:
+        self._model = model
+
+    def __call__(
+        self,
+        y_true: Any,
+        y_pred: Any,
+        sample_weight: Any = None,
+        regularization_losses: Any = None,
+    ) -> Any:
+        total = self._model._target_loss(y_true, y_pred, sample_weight)
+        if regularization_losses:
+            added = math_ops.add_n([convert_to_tensor(v) for v in regularization_losses])
+            total = added if total is None else total + added
+        if total is None:
+            raise ValueError("compiled_loss: the model was compiled without a loss.")
+        self._model._loss_tracker.update_state(total)
+        return total
+
+
+class _CompiledMetrics:
+    """The compiled metrics as TF 2's custom `train_step`s update them."""
+
+    def __init__(self, model: Any) -> None:
+        self._model = model
+
+    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
+        self._model._update_metrics(y_true, y_pred, sample_weight)
+
+    @property
+    def metrics(self) -> list:
+        return list(self._model._compiled_metrics or [])
 
 
 class _GraphStep:
