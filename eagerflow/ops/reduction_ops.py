@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import collections
+import math
 from typing import Any
 
 from eagerflow.core import dtypes, errors
@@ -83,6 +84,45 @@ def reduce_sum(
     return execute(SUM, (x,), {"axis": axes, "keepdims": bool(keepdims)})
 
 
+def _mean_kernel(xp: Any, x: Any, axis: tuple, keepdims: bool) -> Any:
+    if x.dtype.kind in "iu":
+        total = xp.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+        count = max(math.prod(x.shape[a] for a in axis), 1)
+        quotient = xp.floor_divide(total, count)
+        # TF's integer mean is C division: toward zero, not floor.
+        return (quotient + ((quotient < 0) & (quotient * count != total))).astype(x.dtype)
+    count = math.prod(x.shape[a] for a in axis)
+    # float16 accumulates in float32 (as NumPy's mean); an empty mean is 0 / 0 = NaN, as TF.
+    total = xp.sum(x, axis=axis, keepdims=keepdims, dtype="float32" if x.itemsize < 4 else None)
+    return xp.true_divide(total, count).astype(x.dtype, copy=False)
+
+
+def reduction_dims(shape: tuple, axis: tuple, keepdims: bool) -> list:
+    return [1 if i in axis else d for i, d in enumerate(shape) if keepdims or i not in axis]
+
+
+# A primitive rather than sum / count: one kernel, and reduce_mean is in every loss.
+MEAN = Primitive("Mean", _mean_kernel, _reduction_rule)
+
+
+@RegisterGradient("Mean")
+def _mean_grad(op: Any, grad: Tensor) -> Tensor:
+    from eagerflow.ops.math_ops import divide  # noqa: PLC0415
+
+    x = op.inputs[0]
+    axis, keepdims = op.get_attr("axis"), op.get_attr("keepdims")
+    dims = x.shape.as_list()
+    if any(dims[a] is None for a in axis):
+        # A traced input with unknown dims: count the reduced elements at run time.
+        from eagerflow.ops.array_ops import size  # noqa: PLC0415
+        from eagerflow.ops.cast_ops import cast  # noqa: PLC0415
+
+        count = divide(cast(size(x), grad.dtype), cast(size(op.outputs[0]), grad.dtype))
+    else:
+        count = max(math.prod(dims[a] for a in axis), 1)
+    return divide(expand_reduced(grad, x, axis, keepdims), count)
+
+
 def reduce_mean(
     input_tensor: Any, axis: Any = None, keepdims: bool = False, name: Any = None
 ) -> Tensor:
@@ -92,29 +132,9 @@ def reduce_mean(
         >>> tf.reduce_mean(tf.constant([1.0, 2.0, 3.0, 4.0])).numpy()
         2.5
     """
-    from eagerflow.ops.cast_ops import cast  # noqa: PLC0415
-    from eagerflow.ops.math_binary_ops import truncatediv  # noqa: PLC0415
-    from eagerflow.ops.math_ops import truediv  # noqa: PLC0415
-
     x = convert_to_tensor(input_tensor)
     axes = normalize_axis("Mean", axis, x.ndim)
-    dims = x.shape.as_list()
-    total = reduce_sum(x, axes, keepdims)
-    if any(dims[a] is None for a in axes):
-        # A traced input with unknown dims: count the reduced elements at run time.
-        from eagerflow.ops.array_ops import size  # noqa: PLC0415
-        from eagerflow.ops.math_ops import maximum  # noqa: PLC0415
-
-        count = truncatediv(size(x, dtypes.int64), maximum(size(total, dtypes.int64), 1))
-        count = maximum(cast(count, x.dtype), 1)
-    else:
-        count = 1
-        for a in axes:
-            count *= dims[a]
-        count = max(count, 1) if x.dtype.is_integer else cast(count, x.dtype)
-    if x.dtype.is_integer:
-        return truncatediv(total, count)  # C division: toward zero, as TF
-    return truediv(total, count)
+    return execute(MEAN, (x,), {"axis": axes, "keepdims": bool(keepdims)})
 
 
 # -- max, min, prod, any, all ----------------------------------------------------------------
@@ -129,7 +149,7 @@ def _reducer(fn_name: str) -> Any:
 
 def _empty_extremum(xp: Any, x: Any, axis: tuple, keepdims: bool, is_max: bool) -> Any:
     # TF reduces an empty max to the dtype's lowest value (min: highest); NumPy raises.
-    dims = [1 if i in axis else d for i, d in enumerate(x.shape) if keepdims or i not in axis]
+    dims = reduction_dims(x.shape, axis, keepdims)
     if x.dtype.kind == "f":
         fill = -float("inf") if is_max else float("inf")
     else:

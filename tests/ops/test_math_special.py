@@ -287,3 +287,9 @@ def test_empty_max_and_min_give_the_dtype_extremes() -> None:
         tf.reduce_min(tf.zeros([2, 0], tf.int32), axis=1).numpy(), [2**31 - 1] * 2
     )
     assert tf.reduce_max(tf.zeros([0, 3]), axis=0, keepdims=True).shape == (1, 3)
+
+
+def test_reduce_mean_empty_and_half_precision() -> None:
+    assert np.isnan(tf.reduce_mean(tf.zeros([0])).numpy())
+    half = tf.reduce_mean(tf.fill([4096], tf.constant(1.0, tf.float16)))
+    assert half.dtype == tf.float16 and half.numpy() == 1.0  # float16 sums would saturate

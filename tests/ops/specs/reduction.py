@@ -175,3 +175,13 @@ SPECS += [
         (Arg((2, 3, 5)),),
     ),
 ]
+
+SPECS += [
+    OpSpec(
+        "reduce_mean_axes_keepdims",
+        lambda x: tf.reduce_mean(x, axis=[0, -1], keepdims=True),
+        lambda x: np.mean(x, axis=(0, 2), keepdims=True),
+        (CUBE,),
+    ),
+    OpSpec("reduce_mean_all", tf.reduce_mean, np.mean, (CUBE,)),
+]
