@@ -114,3 +114,14 @@ def test_get_and_config():
     assert isinstance(restored, metrics.BinaryAccuracy)
     with pytest.raises(ValueError, match="unknown metric"):
         metrics.get("nope")
+
+
+def test_precision_recall_top_k():
+    # Keras's documented case: top 2 of four tied scores are the first two, both negatives.
+    assert float(metrics.Precision(top_k=2)([0, 0, 1, 1], [1, 1, 1, 1])) == 0.0
+    p = metrics.Precision(top_k=2)
+    assert float(p([[0, 0, 1, 1]], [[0.1, 0.2, 0.9, 0.8]])) == 1.0
+    r = metrics.Recall(top_k=1)
+    assert float(r([[0, 0, 1, 1]], [[0.1, 0.2, 0.9, 0.8]])) == 0.5
+    with pytest.raises(ValueError, match="top_k"):
+        metrics.Recall(top_k=0)

@@ -27,13 +27,29 @@ from eagerflow.ops import (
 _EPSILON = 1e-7
 
 
+def _filter_top_k(y_pred: Tensor, k: int) -> Tensor:
+    """Keeps each row's `k` largest predictions; the others become -1e10 (never positive)."""
+    _, indices = reduction_ops.top_k(y_pred, k=k)
+    mask = reduction_ops.reduce_sum(
+        gather_ops.one_hot(indices, y_pred.shape[-1], dtype=y_pred.dtype), axis=-2
+    )
+    return y_pred * mask + -1e10 * (1.0 - mask)
+
+
 def _confusion_counts(
-    y_true: Any, y_pred: Any, thresholds: Tensor, sample_weight: Any, class_id: int | None
+    y_true: Any,
+    y_pred: Any,
+    thresholds: Tensor,
+    sample_weight: Any,
+    class_id: int | None,
+    top_k: int | None = None,
 ) -> dict[str, Tensor]:
     """Weighted tp, fp, tn, fn per threshold, each of shape (num_thresholds,)."""
     y_pred = cast_ops.cast(convert_to_tensor(y_pred), dtypes.float32)
     y_true = cast_ops.cast(convert_to_tensor(y_true), dtypes.float32)
     y_pred, y_true = same_rank(y_pred, y_true)
+    if top_k is not None:
+        y_pred = _filter_top_k(y_pred, top_k)
     if class_id is not None:
         y_true = y_true[..., class_id]
         y_pred = y_pred[..., class_id]
@@ -75,8 +91,9 @@ class _ThresholdMetric(Metric):
         dtype: Any = None,
     ) -> None:
         super().__init__(name=name, dtype=dtype)
-        if top_k is not None:
-            raise NotImplementedError(f"{type(self).__name__}: top_k is not supported yet.")
+        if top_k is not None and (not isinstance(top_k, int) or top_k < 1):
+            raise ValueError(f"{type(self).__name__}: top_k must be a positive int, got {top_k!r}.")
+        self.top_k = top_k
         self.init_thresholds = thresholds
         self._single = thresholds is None or np.ndim(thresholds) == 0
         values = [0.5] if thresholds is None else list(np.atleast_1d(thresholds))
@@ -94,7 +111,7 @@ class _ThresholdMetric(Metric):
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
         counts = _confusion_counts(
-            y_true, y_pred, self._threshold_tensor, sample_weight, self.class_id
+            y_true, y_pred, self._threshold_tensor, sample_weight, self.class_id, self.top_k
         )
         for key, variable in zip(self._counts, self._variables):
             variable.assign_add(counts[key])
@@ -105,7 +122,9 @@ class _ThresholdMetric(Metric):
 
     def get_config(self) -> dict:
         config = super().get_config()
-        config.update({"thresholds": self.init_thresholds, "class_id": self.class_id})
+        config.update(
+            {"thresholds": self.init_thresholds, "top_k": self.top_k, "class_id": self.class_id}
+        )
         return config
 
 
