@@ -223,3 +223,16 @@ def test_save_and_load_weights(tmp_path) -> None:
     other.load_weights(path)
     for a, b in zip(model.get_weights(), other.get_weights()):
         np.testing.assert_array_equal(a, b)
+
+
+def test_nested_sequential_and_clone_model() -> None:
+    inner = tf.keras.Sequential([L.Dense(4, activation="relu"), L.Dense(2)])
+    outer = tf.keras.Sequential([L.Dense(3, input_shape=(5,)), inner, L.Dense(1)])
+    assert "sequential (Sequential)      (None, 2)                 26" in _summary(outer)
+    assert len(outer.weights) == 6
+    clone = tf.keras.models.clone_model(outer)
+    assert [type(layer) for layer in clone.layers] == [L.Dense, tf.keras.Sequential, L.Dense]
+    assert clone(tf.ones([2, 5])).shape == (2, 1)
+    assert all(a is not b for a, b in zip(clone.weights, outer.weights))
+    with pytest.raises(ValueError, match="subclassed"):
+        tf.keras.models.clone_model(MNISTModel())
