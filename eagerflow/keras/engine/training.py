@@ -18,70 +18,12 @@ from eagerflow.autodiff.tape import GradientTape
 from eagerflow.core import nest
 from eagerflow.core.convert import convert_to_tensor
 from eagerflow.keras import callbacks as callbacks_module
-from eagerflow.keras import losses as losses_module
 from eagerflow.keras import metrics as metrics_module
 from eagerflow.keras import optimizers as optimizers_module
-from eagerflow.keras.engine import training_data
+from eagerflow.keras.engine import training_compile, training_data, training_step
 from eagerflow.ops import math_ops
 
 _LOG = logging.getLogger("eagerflow.keras")
-
-_ACCURACY_NAMES = ("accuracy", "acc")
-
-
-def _loss_object(loss: Any) -> Any:
-    """A `Loss` instance (with reduction and sample weights) for a name, function or Loss."""
-    if loss is None or isinstance(loss, losses_module.Loss):
-        return loss
-    resolved = losses_module.get(loss)
-    if isinstance(resolved, losses_module.Loss):
-        return resolved
-    if not callable(resolved):
-        raise ValueError(f"compile: could not interpret loss {loss!r}.")
-    return losses_module.LossFunctionWrapper(resolved, name=getattr(resolved, "__name__", None))
-
-
-def _loss_kind(loss: Any) -> str | None:
-    """ "sparse", "categorical", "binary" or None, for resolving the "accuracy" metric."""
-    fn = getattr(loss, "fn", None)
-    candidates = {type(loss).__name__, getattr(fn, "__name__", "")}
-    if any("sparse_categorical" in c.lower() or "SparseCategorical" in c for c in candidates):
-        return "sparse"
-    if any(c.startswith("categorical") or c.startswith("Categorical") for c in candidates):
-        return "categorical"
-    if any(c.startswith("binary") or c.startswith("Binary") for c in candidates):
-        return "binary"
-    return None
-
-
-def _accuracy_for(loss: Any, y_true: Any, y_pred: Any) -> metrics_module.Metric:
-    kind = _loss_kind(loss)
-    if kind is None:
-        true_shape, pred_shape = tuple(y_true.shape), tuple(y_pred.shape)
-        if pred_shape[-1:] == (1,) or len(pred_shape) <= 1:
-            kind = "binary"
-        elif len(true_shape) == len(pred_shape) and true_shape[-1] == pred_shape[-1]:
-            kind = "categorical"
-        else:
-            kind = "sparse"
-    cls = {
-        "sparse": metrics_module.SparseCategoricalAccuracy,
-        "categorical": metrics_module.CategoricalAccuracy,
-        "binary": metrics_module.BinaryAccuracy,
-    }[kind]
-    return cls(name="accuracy")
-
-
-def _metric_object(metric: Any, loss: Any, y_true: Any, y_pred: Any) -> metrics_module.Metric:
-    if isinstance(metric, metrics_module.Metric):
-        return metric
-    if isinstance(metric, str) and metric in _ACCURACY_NAMES:
-        return _accuracy_for(loss, y_true, y_pred)
-    resolved = metrics_module.get(metric)
-    if isinstance(resolved, metrics_module.Metric):
-        return resolved
-    name = metric if isinstance(metric, str) else getattr(resolved, "__name__", "metric")
-    return metrics_module.MeanMetricWrapper(resolved, name=name)
 
 
 def _python_logs(logs: dict) -> dict:
@@ -127,11 +69,11 @@ class TrainingMixin:
         self.optimizer = optimizers_module.get(optimizer)
         self.loss = loss
         if isinstance(loss, dict):
-            self._loss_objects: Any = {k: _loss_object(v) for k, v in loss.items()}
+            self._loss_objects: Any = {k: training_compile.loss_object(v) for k, v in loss.items()}
         elif isinstance(loss, (list, tuple)):
-            self._loss_objects = [_loss_object(v) for v in loss]
+            self._loss_objects = [training_compile.loss_object(v) for v in loss]
         else:
-            self._loss_objects = _loss_object(loss)
+            self._loss_objects = training_compile.loss_object(loss)
         self._loss_weights = loss_weights
         self._metric_specs = list(metrics or [])
         self._weighted_metric_specs = list(weighted_metrics or [])
@@ -191,11 +133,12 @@ class TrainingMixin:
             first_loss = first_loss[0] if first_loss else None
         y_true0, y_pred0 = nest.flatten(y)[0], nest.flatten(y_pred)[0]
         self._compiled_metrics = [
-            _metric_object(m, first_loss, y_true0, y_pred0) for m in self._metric_specs
+            training_compile.metric_object(m, first_loss, y_true0, y_pred0)
+            for m in self._metric_specs
         ]
         weighted = []
         for spec in self._weighted_metric_specs:
-            metric = _metric_object(spec, first_loss, y_true0, y_pred0)
+            metric = training_compile.metric_object(spec, first_loss, y_true0, y_pred0)
             if isinstance(spec, str):
                 metric.name = "weighted_" + metric.name
             weighted.append(metric)
@@ -216,14 +159,14 @@ class TrainingMixin:
         return {m.name: m.result() for m in self.metrics}
 
     @property
-    def compiled_loss(self) -> _CompiledLoss:
+    def compiled_loss(self) -> training_compile.CompiledLoss:
         """TF 2's `self.compiled_loss(y, y_pred, sample_weight, regularization_losses)`."""
-        return _CompiledLoss(self)
+        return training_compile.CompiledLoss(self)
 
     @property
-    def compiled_metrics(self) -> _CompiledMetrics:
+    def compiled_metrics(self) -> training_compile.CompiledMetrics:
         """TF 2's `self.compiled_metrics.update_state(y, y_pred, sample_weight)`."""
-        return _CompiledMetrics(self)
+        return training_compile.CompiledMetrics(self)
 
     # -- loss ----------------------------------------------------------------------------
     def compute_loss(
@@ -311,7 +254,7 @@ class TrainingMixin:
             return step
         traced = self._traced_steps.get(kind)
         if traced is None:
-            traced = _GraphStep(self, kind, step)
+            traced = training_step.GraphStep(self, kind, step)
             self._traced_steps[kind] = traced
         return traced
 
@@ -534,89 +477,3 @@ class TrainingMixin:
             return logs
         values = [logs[name] for name in self.metrics_names if name in logs]
         return values[0] if len(values) == 1 else values
-
-
-class _CompiledLoss:
-    """The compiled loss as TF 2's custom `train_step`s call it."""
-
-    def __init__(self, model: Any) -> None:
-        self._model = model
-
-    def __call__(
-        self,
-        y_true: Any,
-        y_pred: Any,
-        sample_weight: Any = None,
-        regularization_losses: Any = None,
-    ) -> Any:
-        total = self._model._target_loss(y_true, y_pred, sample_weight)
-        if regularization_losses:
-            added = math_ops.add_n([convert_to_tensor(v) for v in regularization_losses])
-            total = added if total is None else total + added
-        if total is None:
-            raise ValueError("compiled_loss: the model was compiled without a loss.")
-        self._model._loss_tracker.update_state(total)
-        return total
-
-
-class _CompiledMetrics:
-    """The compiled metrics as TF 2's custom `train_step`s update them."""
-
-    def __init__(self, model: Any) -> None:
-        self._model = model
-
-    def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
-        self._model._update_metrics(y_true, y_pred, sample_weight)
-
-    @property
-    def metrics(self) -> list:
-        return list(self._model._compiled_metrics or [])
-
-
-class _GraphStep:
-    """A step that runs eagerly the first time, then as a `tf.function`.
-
-    The eager first call creates every variable (layer weights, optimizer slots, metric
-    state) so that tracing only reads and updates them. If `tf.function` is unavailable or a
-    trace fails, the step stays eager and the reason is logged once.
-    """
-
-    def __init__(self, model: Any, kind: str, step: Any) -> None:
-        self._model = model
-        self._kind = kind
-        self._step = step
-        self._function: Any = None
-        self._calls = 0
-        self.eager_fallback_reason: str | None = None
-        self.traced = False  # True once a step ran as a tf.function
-
-    def __call__(self, batch: Any) -> Any:
-        self._calls += 1
-        if self._calls == 1 or self.eager_fallback_reason is not None:
-            return self._step(batch)
-        if self._function is None:
-            self._function = self._make_function()
-            if self._function is None:
-                return self._step(batch)
-        try:
-            result = self._function(batch)
-        except Exception as error:  # noqa: BLE001  (a failed trace: fall back, say why)
-            self.eager_fallback_reason = f"{type(error).__name__}: {error}"
-            _LOG.warning(
-                "Keras %s step: tf.function failed (%s); running eagerly instead.",
-                self._kind,
-                self.eager_fallback_reason,
-            )
-            return self._step(batch)
-        self.traced = True
-        return result
-
-    def _make_function(self) -> Any:
-        try:
-            import eagerflow as tf  # noqa: PLC0415  (tf.function lives above keras' imports)
-
-            function = tf.function
-        except (ImportError, AttributeError) as error:
-            self.eager_fallback_reason = f"tf.function is not available ({error})"
-            return None
-        return function(self._step)
