@@ -6,6 +6,7 @@ One import block per owner module; add names with small edits.
 
 # -- checkpoints (eagerflow/train/checkpoint*.py) ---------------------------------------------
 from eagerflow.train.checkpoint import Checkpoint
+from eagerflow.train.checkpoint_options import CheckpointOptions
 from eagerflow.train.checkpoint_format import CheckpointReader
 from eagerflow.train.checkpoint_management import (
     CheckpointManager,

@@ -14,7 +14,8 @@ Example:
 from __future__ import annotations
 
 import os
-from typing import Any, Iterator
+import threading
+from typing import Any, Callable
 
 import numpy as np
 
@@ -69,19 +70,24 @@ def _metadata(nodes: list[Node]) -> dict:
     }
 
 
-def save_object_graph(root: Any, prefix: str) -> str:
-    """Writes every variable reachable from `root` to checkpoint `prefix`; returns `prefix`."""
+def capture_object_graph(root: Any) -> tuple[dict, list[tuple[str, np.ndarray]]]:
+    """The metadata and `(key, host array)` pairs of every variable reachable from `root`.
+
+    The arrays are the variables' current ones (host copies for device variables): later
+    assignments replace a variable's array instead of writing into it, so they stay valid.
+    """
     nodes = build_graph(root)
     for node in nodes:
         if node.is_variable and not node.path:
             raise ValueError("Checkpoint: the root of a checkpoint cannot be a variable.")
+    arrays = [("/".join(node.path), _host_array(node.obj)) for node in nodes if node.is_variable]
+    return _metadata(nodes), arrays
 
-    def arrays() -> Iterator[tuple[str, np.ndarray]]:
-        for node in nodes:
-            if node.is_variable:
-                yield "/".join(node.path), _host_array(node.obj)
 
-    checkpoint_format.write_file(prefix, _metadata(nodes), arrays())
+def save_object_graph(root: Any, prefix: str) -> str:
+    """Writes every variable reachable from `root` to checkpoint `prefix`; returns `prefix`."""
+    metadata, arrays = capture_object_graph(root)
+    checkpoint_format.write_file(prefix, metadata, arrays)
     return os.fspath(prefix)
 
 
@@ -109,6 +115,7 @@ class Checkpoint:
     def __init__(self, root: Any = None, **kwargs: Any) -> None:
         object.__setattr__(self, "_save_counter", None)
         object.__setattr__(self, "_children", {})
+        object.__setattr__(self, "_writing", None)  # the async write in flight, if any
         if root is not None:
             kwargs = {"root": root, **kwargs}
         for name, value in sorted(kwargs.items()):
@@ -148,22 +155,46 @@ class Checkpoint:
 
     def write(self, file_prefix: str, options: Any = None) -> str:
         """Writes a checkpoint at exactly `file_prefix` (no numbering, no state file)."""
-        return save_object_graph(self, os.fspath(file_prefix))
+        return self._write(os.fspath(file_prefix), options, then=None)
 
     def save(self, file_prefix: str, options: Any = None) -> str:
         """Saves a numbered checkpoint `<file_prefix>-<save_counter>`; returns its path.
 
-        Also records it as the latest in the `checkpoint` state file of its directory.
+        Also records it as the latest in the `checkpoint` state file of its directory, once
+        the file is complete.
         """
         counter = self.save_counter
         counter.assign_add(np.int64(1))
         path = f"{os.fspath(file_prefix)}-{int(counter.numpy())}"
-        self.write(path)
-        checkpoint_management.update_checkpoint_state(os.path.dirname(path), path, [path])
+
+        def record() -> None:
+            checkpoint_management.update_checkpoint_state(os.path.dirname(path), path, [path])
+
+        return self._write(path, options, then=record)
+
+    def _write(self, path: str, options: Any, then: Callable[[], None] | None) -> str:
+        self.sync()
+        metadata, arrays = capture_object_graph(self)
+        if options is None or not getattr(options, "enable_async", False):
+            checkpoint_format.write_file(path, metadata, arrays)
+            if then is not None:
+                then()
+            return path
+        job = _AsyncWrite(path, metadata, arrays, then)
+        object.__setattr__(self, "_writing", job)
+        job.start()
         return path
+
+    def sync(self) -> None:
+        """Waits for an asynchronous save to finish; re-raises its error, if any."""
+        job = self._writing
+        if job is not None:
+            object.__setattr__(self, "_writing", None)
+            job.wait()
 
     def read(self, save_path: str | None, options: Any = None) -> Any:
         """Restores a checkpoint written by `write` or `save`; returns the load status."""
+        self.sync()
         return restore_object_graph(self, save_path)
 
     def restore(self, save_path: str | None, options: Any = None) -> Any:
@@ -172,6 +203,7 @@ class Checkpoint:
         Variables that do not exist yet get their values when they are created. With
         `save_path=None` nothing happens (variables keep their initializers).
         """
+        self.sync()
         if save_path is not None and self._save_counter is None:
             reader = checkpoint_format.CheckpointReader(save_path)
             names = [edge["name"] for edge in reader.metadata["nodes"][0].get("children", ())]
@@ -179,3 +211,35 @@ class Checkpoint:
             if "save_counter" in names:
                 self.save_counter  # noqa: B018 - created so the saved count comes back
         return self.read(save_path, options)
+
+
+class _AsyncWrite:
+    """One checkpoint file written by a thread (not a daemon: the interpreter waits for it)."""
+
+    def __init__(
+        self, path: str, metadata: dict, arrays: list, then: Callable[[], None] | None
+    ) -> None:
+        self._path = path
+        self._metadata = metadata
+        self._arrays = arrays
+        self._then = then
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._run, name=f"checkpoint {path}")
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def _run(self) -> None:
+        try:
+            checkpoint_format.write_file(self._path, self._metadata, self._arrays)
+            if self._then is not None:
+                self._then()
+        except BaseException as exc:  # re-raised by wait()
+            self._error = exc
+        finally:
+            self._arrays = []
+
+    def wait(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error

@@ -221,11 +221,15 @@ class CheckpointManager:
             self._init_fn()
         return None
 
-    def save(self, checkpoint_number: Any = None, check_interval: bool = True) -> str | None:
+    def save(
+        self, checkpoint_number: Any = None, check_interval: bool = True, options: Any = None
+    ) -> str | None:
         """Saves `<directory>/<checkpoint_name>-<n>`, drops the oldest beyond `max_to_keep`.
 
         `n` is `checkpoint_number` when given, else the checkpoint's incremented save
-        counter. Returns the new prefix (None when `checkpoint_interval` says not yet).
+        counter. Returns the new prefix (None when `checkpoint_interval` says not yet). With
+        `options=tf.train.CheckpointOptions(enable_async=True)` the file, the state file and
+        the deletions are done in the background (`checkpoint.sync()` waits).
         """
         if self._checkpoint_interval is not None and check_interval:
             step = int(self._step_counter)
@@ -241,23 +245,27 @@ class CheckpointManager:
                 raise ValueError("CheckpointManager.save: give `checkpoint_number`.")
             checkpoint_number = int(counter.numpy())
         path = f"{self._prefix}-{int(checkpoint_number)}"
-        self._checkpoint.write(path)
-        now = _now()
         self._maybe_delete.pop(path, None)
-        self._maybe_delete[path] = now
+        self._maybe_delete[path] = _now()
         self._latest = path
         expired = self._sweep()
-        # The state file moves on before old files go: a crash in between leaves stray
-        # files, never a state file that names a deleted checkpoint.
-        update_checkpoint_state(
-            self._directory,
-            path,
-            list(self._maybe_delete),
-            list(self._maybe_delete.values()),
-            self._last_preserved_timestamp,
-        )
-        for old in expired:
-            remove_checkpoint(old)
+        kept = list(self._maybe_delete)
+        stamps = list(self._maybe_delete.values())
+        preserved = self._last_preserved_timestamp
+
+        def finish() -> None:
+            # The state file moves on before old files go: a crash in between leaves stray
+            # files, never a state file that names a deleted checkpoint.
+            update_checkpoint_state(self._directory, path, kept, stamps, preserved)
+            for old in expired:
+                remove_checkpoint(old)
+
+        write = getattr(self._checkpoint, "_write", None)
+        if write is not None:
+            write(path, options, then=finish)
+        else:
+            self._checkpoint.write(path)
+            finish()
         return path
 
     def _sweep(self) -> list[str]:
