@@ -49,6 +49,22 @@ def _is_symbolic(x: Any) -> bool:
     return isinstance(x, SymbolicTensor)
 
 
+class Undefined:
+    """A Python variable with no value on some path (autograph: assigned in one branch only).
+
+    A branch may return it; the variable then is not an output of the `If`/`Case` node, and
+    stays undefined after it.
+    """
+
+    __slots__ = ("name",)
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def __repr__(self) -> str:
+        return f"<undefined {self.name}>"
+
+
 # -- tracing sub-graphs -----------------------------------------------------------------------
 def _trace_branch(fn: Callable, name: str, args: list | None = None) -> tuple[Graph, Any, list]:
     """Traces `fn(*args)` into a new graph; outer tensors it uses become captures."""
@@ -57,7 +73,10 @@ def _trace_branch(fn: Callable, name: str, args: list | None = None) -> tuple[Gr
     with building(graph):
         placeholders = [graph.add_placeholder(TensorSpec(a.shape, a.dtype)) for a in args or []]
         result = fn(*placeholders)
-        flat = [graph.capture(convert_to_tensor(r)) for r in nest.flatten(result)]
+        flat = [
+            None if isinstance(r, Undefined) else graph.capture(convert_to_tensor(r))
+            for r in nest.flatten(result)
+        ]
     graph.outputs = flat
     if outer is not None and graph.created_variables:
         outer.created_variables.extend(graph.created_variables)
@@ -178,7 +197,6 @@ def _merge_specs(name: str, graphs: list) -> tuple:
 def _branch_node(prim: Primitive, name: str, selector: Any, fns: list) -> Any:
     traced = [_trace_branch(fn, f"{name}_branch{i}") for i, fn in enumerate(fns)]
     graphs = [g for g, _, _ in traced]
-    out_specs = _merge_specs(name, graphs)
     for i, (_g, result, _) in enumerate(traced[1:], 1):
         try:
             nest.assert_same_structure(traced[0][1], result, check_types=False)
@@ -186,10 +204,19 @@ def _branch_node(prim: Primitive, name: str, selector: Any, fns: list) -> Any:
             raise ValueError(
                 f"{name}: branch {i} returns a different structure than branch 0: {exc}"
             ) from None
+    # Values left undefined by some branch are not outputs (see `Undefined`).
+    count = len(graphs[0].outputs)
+    keep = [i for i in range(count) if all(g.outputs[i] is not None for g in graphs)]
+    for g in graphs:
+        g.outputs = [g.outputs[i] for i in keep]
+    out_specs = _merge_specs(name, graphs)
     outer = _bind_captures(graphs, 0)
     attrs = {"branches": tuple(graphs), "out_specs": out_specs, **_flags(graphs)}
     outputs = execute(prim, (selector, *outer), attrs)
-    return _repack(traced[0][1], list(outputs))
+    flat: list = [Undefined(f"output {i}") for i in range(count)]
+    for i, o in zip(keep, outputs):
+        flat[i] = o
+    return _repack(traced[0][1], flat)
 
 
 def _repack(structure: Any, outputs: list) -> Any:

@@ -194,7 +194,8 @@ class SymbolicTensor(Tensor):
         raise self._no_value(
             "Using as a Python bool",
             "Use tf.cond (for if) or tf.while_loop (for while) so the branch is decided at "
-            "run time, or let tf.function's autograph convert the statement.",
+            "run time. (tf.function's autograph converts if/while/for statements by itself "
+            "unless their blocks contain return, break or continue.)",
         )
 
     def __int__(self) -> int:
@@ -324,6 +325,11 @@ class Graph:
         from eagerflow.graph.tracing import lift_initial_value  # noqa: PLC0415  (cycle)
 
         return lift_initial_value(self, value)
+
+    def variable_created(self, variable: Any) -> None:
+        """Called by `Variable.__init__` for a variable created while this graph is built
+        (TF1 graphs, graph/tf1, also give it an initializer node here)."""
+        self.created_variables.append(variable)
 
     # -- queries ---------------------------------------------------------------------------------
     @property

@@ -1,0 +1,373 @@
+"""TF1 graphs: `tf.Graph`, the default graph, control dependencies and graph variables.
+
+A TF1 `Graph` is the tracing IR's `ir.Graph` kept open: ops called while it is the thread's
+graph add nodes to it (the same dispatch as `tf.function` tracing), and a `Session` later runs
+the part of it a fetch needs. On top of the IR it keeps what TF1 programs expect of a graph:
+control dependencies between nodes, the variables created in it with their initializer nodes,
+and collections (`tf.global_variables()`, `tf.trainable_variables()`).
+
+Variables created in a TF1 graph start uninitialized: their initial value is a node of the
+graph (so `tf.random_normal` initializers draw anew each time the initializer runs), and
+reading one in a session before its initializer ran raises `FailedPreconditionError`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+
+from eagerflow.core import nest
+from eagerflow.core.context import CONFIG, state
+from eagerflow.core.dispatch import Primitive, execute
+from eagerflow.core.tensor import Tensor
+from eagerflow.core.tensor_spec import TensorSpec
+from eagerflow.core.variable import ASSIGN, READ_VARIABLE
+from eagerflow.graph.ir import OP, UPDATE, Node, SymbolicTensor
+from eagerflow.graph.ir import Graph as _IRGraph
+
+
+def _no_outputs(*specs: Any, **attrs: Any) -> list:
+    return []
+
+
+# `tf.no_op` / `tf.group`: a node with no outputs whose control inputs are the grouped work.
+NO_OP = Primitive("NoOp", lambda xp, *args: (), _no_outputs, num_outputs=-1)
+
+
+class Graph(_IRGraph):
+    """`tf.Graph`: a TF1 dataflow graph that ops add nodes to while it is the default graph.
+
+    Example:
+        >>> g = tf.Graph()
+        >>> with g.as_default():
+        ...     c = tf.constant(2.0) * 3.0
+        >>> with tf.compat.v1.Session(graph=g) as sess:
+        ...     sess.run(c)
+        6.0
+    """
+
+    def __init__(self) -> None:
+        super().__init__("tf1_graph")
+        # node.id -> nodes that must run before it (tf.control_dependencies, assign reads).
+        self.control_inputs: dict[int, list[Node]] = {}
+        self._control_stack: list[list[Node]] = []
+        # Variables created in this graph, and their initializer (update) nodes by id.
+        self.global_variables: list[Any] = []
+        self.trainable_variables: list[Any] = []
+        self.initializers: dict[int, Node] = {}
+        # id(variable) -> the read-only placeholder array it holds until initialized.
+        self._uninitialized: dict[int, np.ndarray] = {}
+        self._pending_initial: SymbolicTensor | None = None
+        self.collections: dict[str, list] = {}
+        self._finalized = False
+
+    # -- building ----------------------------------------------------------------------------
+    def _new_node(self, op: Any, kind: str, inputs: tuple, attrs: dict, specs: list) -> Node:
+        if self._finalized:
+            raise RuntimeError("Graph is finalized and cannot be modified.")
+        node = super()._new_node(op, kind, inputs, attrs, specs)
+        if self._control_stack:
+            deps = [d for level in self._control_stack for d in level]
+            if deps:
+                self.control_inputs[node.id] = deps
+        return node
+
+    def add_update(self, prim: Primitive, variable: Any, inputs: tuple, attrs: dict) -> Any:
+        """An update returns the variable's value after it (TF1's `assign` returns a tensor):
+        fetching that tensor runs the update."""
+        super().add_update(prim, variable, inputs, attrs)
+        update = self.nodes[-1]
+        with self.control_dependencies([update]):
+            return execute(READ_VARIABLE, (variable,))
+
+    def lift_initial_value(self, value: Any) -> Any:
+        """A variable's initial value stays a node of this graph (run by its initializer)."""
+        self._pending_initial = None
+        if callable(value):
+            value = value()
+        if not isinstance(value, Tensor) and hasattr(value, "_as_tensor"):
+            value = value._as_tensor()  # another variable: its value when the initializer runs
+        if isinstance(value, SymbolicTensor) and value._graph is self:
+            if not value.shape.is_fully_defined():
+                raise ValueError(
+                    f"tf.Variable: initial_value must have a fully defined shape in a graph; "
+                    f"got {value!r}. Pass a value of known shape (or set its shape first)."
+                )
+            self._pending_initial = value
+            return _uninitialized_array(value.dtype.as_numpy_dtype, value.shape.as_list())
+        return value
+
+    def variable_created(self, variable: Any) -> None:
+        """Gives a variable created in this graph an initializer node and leaves it
+        uninitialized (called by `Variable.__init__`)."""
+        super().variable_created(variable)
+        initial = self._pending_initial
+        self._pending_initial = None
+        saved, self._control_stack = self._control_stack, []
+        try:
+            if initial is None:
+                initial = self.add_constant(variable._value)
+            elif initial.dtype is not variable.dtype:
+                from eagerflow.ops.cast_ops import cast  # noqa: PLC0415  (ops import graph)
+
+                with _building(self):
+                    initial = cast(initial, variable.dtype)
+            init = self._new_node(ASSIGN, UPDATE, (variable, initial), {}, [])
+        finally:
+            self._control_stack = saved
+        sentinel = _uninitialized_array(variable.dtype.as_numpy_dtype, variable.shape.as_list())
+        variable._value = sentinel
+        self._uninitialized[id(variable)] = sentinel
+        self.initializers[id(variable)] = init
+        variable.initializer = init
+        self.global_variables.append(variable)
+        if variable.trainable:
+            self.trainable_variables.append(variable)
+
+    def is_initialized(self, variable: Any) -> bool:
+        sentinel = self._uninitialized.get(id(variable))
+        return sentinel is None or variable._value is not sentinel
+
+    @contextlib.contextmanager
+    def control_dependencies(self, control_inputs: Any) -> Iterator[None]:
+        """Nodes created inside run after `control_inputs` (None clears outer ones)."""
+        if control_inputs is None:
+            saved, self._control_stack = self._control_stack, []
+            try:
+                yield
+            finally:
+                self._control_stack = saved
+            return
+        self._control_stack.append([as_node(self, c) for c in control_inputs])
+        try:
+            yield
+        finally:
+            self._control_stack.pop()
+
+    def group(self, inputs: list) -> Node:
+        with self.control_dependencies(inputs):
+            return self._new_node(NO_OP, OP, (), {}, [])
+
+    # -- TF1 graph API ---------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def as_default(self) -> Iterator[Graph]:
+        """Makes this graph the thread's default graph: ops called inside add nodes to it."""
+        s = state()
+        saved = s.graph
+        s.graph = self
+        try:
+            yield self
+        finally:
+            s.graph = saved
+
+    def finalize(self) -> None:
+        """Makes the graph read-only (adding a node raises `RuntimeError`)."""
+        self._finalized = True
+
+    @property
+    def finalized(self) -> bool:
+        return self._finalized
+
+    def get_operations(self) -> list[Node]:
+        return list(self.nodes)
+
+    def add_to_collection(self, name: str, value: Any) -> None:
+        self.collections.setdefault(name, []).append(value)
+
+    def get_collection(self, name: str, scope: str | None = None) -> list:
+        if name == GLOBAL_VARIABLES:
+            items = list(self.global_variables)
+        elif name == TRAINABLE_VARIABLES:
+            items = list(self.trainable_variables)
+        else:
+            items = list(self.collections.get(name, ()))
+        if scope is not None:
+            items = [v for v in items if getattr(v, "name", "").startswith(scope)]
+        return items
+
+    def __repr__(self) -> str:
+        return f"<tf.Graph with {len(self.nodes)} nodes>"
+
+
+GLOBAL_VARIABLES = "variables"
+TRAINABLE_VARIABLES = "trainable_variables"
+UPDATE_OPS = "update_ops"
+
+
+def _uninitialized_array(np_dtype: Any, shape: list) -> np.ndarray:
+    # A zero-strided read-only array: the right shape and dtype for shape queries, no memory.
+    return np.broadcast_to(np.zeros((), dtype=np_dtype), shape)
+
+
+@contextlib.contextmanager
+def _building(graph: _IRGraph) -> Iterator[None]:
+    s = state()
+    saved = s.graph
+    s.graph = graph
+    try:
+        yield
+    finally:
+        s.graph = saved
+
+
+def as_node(graph: Graph, value: Any) -> Node:
+    """The node a control input or fetch names: an op, a tensor's producer, an initializer."""
+    if isinstance(value, Node):
+        return value
+    if isinstance(value, SymbolicTensor):
+        return value._node
+    if hasattr(value, "_as_tensor") and id(value) in graph.initializers:
+        return value._as_tensor()._node  # a variable: its current value
+    raise TypeError(
+        f"Can not convert a {type(value).__name__} into a Tensor or Operation: {value!r}."
+    )
+
+
+# -- the default graph -----------------------------------------------------------------------
+class _Default:
+    graph: Graph | None = None
+    used = False
+
+
+def _global_default_graph() -> Graph:
+    if _Default.graph is None:
+        _Default.graph = Graph()
+    return _Default.graph
+
+
+def get_default_graph() -> Any:
+    """`tf.compat.v1.get_default_graph()`: the graph ops are added to in this thread."""
+    graph = state().graph
+    if graph is not None:
+        return graph
+    _Default.used = True
+    return _global_default_graph()
+
+
+def reset_default_graph() -> None:
+    """`tf.compat.v1.reset_default_graph()`: a new, empty global default graph."""
+    current = state().graph
+    if current is not None and current is not _Default.graph:
+        raise AssertionError(
+            "Do not use tf.reset_default_graph() to clear nested graphs. If you need a cleared "
+            "graph, exit the nesting and create a new graph."
+        )
+    _Default.graph = Graph()
+    if current is not None:
+        state().graph = _Default.graph
+
+
+def disable_eager_execution() -> None:
+    """`tf.compat.v1.disable_eager_execution()`: ops now add nodes to the default graph.
+
+    Run the graph with `tf.compat.v1.Session`. The switch is for the whole process (threads
+    started later run eagerly unless they enter a graph with `as_default`).
+    """
+    CONFIG.eager = False
+    s = state()
+    if s.graph is None:
+        s.graph = _global_default_graph()
+
+
+def enable_eager_execution(
+    config: object = None, device_policy: object = None, execution_mode: object = None
+) -> None:
+    """`tf.compat.v1.enable_eager_execution()`: eager is eagerflow's default; after graph mode
+    has been used it is an error, as in TensorFlow."""
+    if not CONFIG.eager:
+        graph = _Default.graph
+        if _Default.used or (graph is not None and graph.nodes):
+            raise ValueError("tf.enable_eager_execution must be called at program startup.")
+        if state().graph is graph:
+            state().graph = None
+    CONFIG.eager = True
+
+
+def enable_v2_behavior() -> None:
+    enable_eager_execution()
+
+
+def disable_v2_behavior() -> None:
+    disable_eager_execution()
+
+
+def tf1_graph() -> Graph:
+    """The TF1 graph being built in this thread; raises if there is none."""
+    graph = state().graph
+    if not isinstance(graph, Graph):
+        raise RuntimeError(
+            "This TF1 API needs a graph: call tf.compat.v1.disable_eager_execution() at program "
+            "start, or build inside `with tf.Graph().as_default():`."
+        )
+    return graph
+
+
+# -- control dependencies and grouping --------------------------------------------------------
+@contextlib.contextmanager
+def control_dependencies(control_inputs: Any) -> Iterator[None]:
+    """`tf.control_dependencies`: in a TF1 graph, nodes created inside run after
+    `control_inputs`. Eagerly and in `tf.function` (program order) it does nothing."""
+    graph = state().graph
+    if not isinstance(graph, Graph):
+        yield
+        return
+    with graph.control_dependencies(control_inputs):
+        yield
+
+
+def group(*inputs: Any, name: Any = None) -> Any:
+    """`tf.group`: one op that runs all `inputs` (tensors or ops). Eagerly: None."""
+    graph = state().graph
+    if not isinstance(graph, Graph):
+        return None
+    return graph.group([x for x in nest.flatten(list(inputs)) if x is not None])
+
+
+def no_op(name: Any = None) -> Any:
+    """`tf.no_op`: an op that does nothing. Eagerly: None."""
+    return group()
+
+
+def placeholder(dtype: Any, shape: Any = None, name: str | None = None) -> SymbolicTensor:
+    """`tf.compat.v1.placeholder`: a graph input, fed through `Session.run(feed_dict=...)`.
+
+    Example:
+        >>> x = tf.compat.v1.placeholder(tf.float32, shape=[None, 3])
+    """
+    from eagerflow.core import dtypes  # noqa: PLC0415
+
+    graph = state().graph
+    if graph is None:
+        raise RuntimeError(
+            "tf.placeholder() is not compatible with eager execution. Call "
+            "tf.compat.v1.disable_eager_execution() first, or use it inside "
+            "`with tf.Graph().as_default():`."
+        )
+    return graph.add_placeholder(TensorSpec(shape, dtypes.as_dtype(dtype)), name or "Placeholder")
+
+
+def _placeholder_with_default_shape(spec: TensorSpec, *, shape: Any) -> TensorSpec:
+    return TensorSpec(shape, spec.dtype)
+
+
+PLACEHOLDER_WITH_DEFAULT = Primitive(
+    "PlaceholderWithDefault", lambda xp, x, shape: x, _placeholder_with_default_shape
+)
+
+
+def placeholder_with_default(input: Any, shape: Any, name: Any = None) -> Tensor:
+    """`tf.compat.v1.placeholder_with_default`: `input` unless fed another value."""
+    from eagerflow.core.convert import convert_to_tensor  # noqa: PLC0415
+    from eagerflow.core.tensor_shape import TensorShape  # noqa: PLC0415
+
+    value = convert_to_tensor(input)
+    shape = TensorShape(shape)
+    if not shape.is_compatible_with(value.shape):
+        raise ValueError(
+            f"placeholder_with_default: shape {shape} is not compatible with the default "
+            f"value's shape {value.shape}."
+        )
+    return execute(PLACEHOLDER_WITH_DEFAULT, (value,), {"shape": shape})
