@@ -82,7 +82,16 @@ def _operand_grad(grad: Tensor, output: str, labels: str, x: Tensor, others: lis
     g = execute(EINSUM, (grad, *[t for _, t in others]), {"equation": equation})
     dims = x.shape.as_list()
     size = {label: dims[labels.index(label)] for label in unique}
-    if kept != unique:
+    if kept != unique and None in dims and unique == labels:
+        # Labels summed in this operand alone, of unknown size (tracing): insert and broadcast.
+        from eagerflow.ops.array_ops import expand_dims, ones_like  # noqa: PLC0415
+        from eagerflow.ops.math_ops import multiply  # noqa: PLC0415
+
+        for k, label in enumerate(unique):
+            if label not in kept:
+                g = expand_dims(g, k)
+        g = multiply(g, ones_like(x))
+    elif kept != unique:
         # Labels summed in this operand alone: the gradient is constant along them.
         got = dict(zip(kept, g.shape.as_list()))
         g = reshape(g, [got[label] if label in got else 1 for label in unique])

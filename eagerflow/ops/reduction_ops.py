@@ -59,10 +59,19 @@ def expand_reduced(grad: Tensor, x: Tensor, axis: tuple, keepdims: bool) -> Tens
     """Broadcasts a reduction's output gradient back to the input's shape."""
     from eagerflow.ops.array_ops import broadcast_to, reshape  # noqa: PLC0415
 
+    dims = x.shape.as_list()
+    if None in dims:
+        # A traced input of unknown dims: insert the reduced axes, broadcast by multiplying.
+        from eagerflow.ops.array_ops import expand_dims, ones_like  # noqa: PLC0415
+        from eagerflow.ops.math_ops import multiply  # noqa: PLC0415
+
+        if not keepdims:
+            for a in sorted(axis):
+                grad = expand_dims(grad, a)
+        return multiply(grad, ones_like(x, dtype=grad.dtype))
     if not keepdims:
-        kept = [1 if i in axis else d for i, d in enumerate(x.shape.as_list())]
-        grad = reshape(grad, kept)
-    return broadcast_to(grad, x.shape.as_list())
+        grad = reshape(grad, [1 if i in axis else d for i, d in enumerate(dims)])
+    return broadcast_to(grad, dims)
 
 
 @RegisterGradient("Sum")
