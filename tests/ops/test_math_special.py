@@ -293,3 +293,30 @@ def test_reduce_mean_empty_and_half_precision() -> None:
     assert np.isnan(tf.reduce_mean(tf.zeros([0])).numpy())
     half = tf.reduce_mean(tf.fill([4096], tf.constant(1.0, tf.float16)))
     assert half.dtype == tf.float16 and half.numpy() == 1.0  # float16 sums would saturate
+
+
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda x: tf.reduce_sum(x, 1),
+        lambda x: tf.reduce_mean(x),
+        lambda x: tf.reduce_max(x, 0),
+        lambda x: tf.reduce_prod(x, 1),
+        lambda x: tf.math.reduce_std(x, 0),
+        lambda x: tf.einsum("ij->j", x),
+        lambda x: tf.math.top_k(x, 2).values,
+        lambda x: tf.math.cumprod(x, 0, exclusive=True),
+    ],
+    ids=["sum", "mean", "max", "prod", "std", "einsum", "top_k", "cumprod"],
+)
+def test_gradients_traced_with_unknown_dims(fn) -> None:
+    x = tf.constant(np.random.default_rng(0).uniform(0.5, 1.5, size=(3, 4)))
+
+    def grad(x):
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(fn(x))
+        return tape.gradient(y, x)
+
+    traced = tf.function(grad, input_signature=[tf.TensorSpec([None, 4], tf.float64)])
+    np.testing.assert_allclose(traced(x).numpy(), grad(x).numpy(), rtol=1e-12)
