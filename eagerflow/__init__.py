@@ -169,7 +169,8 @@ from eagerflow.ops.array_ops import (
     size,
     rank,
 )
-from eagerflow.ops.slicing_ops import slice, strided_slice, pad
+from eagerflow.ops.slicing_ops import slice, strided_slice
+from eagerflow.ops.pad_ops import pad
 from eagerflow.ops.join_ops import concat, split
 from eagerflow.ops.gather_ops import (
     gather,

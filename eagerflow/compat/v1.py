@@ -33,7 +33,8 @@ from eagerflow.ops.gather_ops import where as where_v2
 from eagerflow.ops.join_ops import concat, split
 from eagerflow.ops.sequence_ops import fill, linspace, range
 from eagerflow.ops.sequence_ops import linspace as lin_space
-from eagerflow.ops.slicing_ops import pad, slice, strided_slice
+from eagerflow.ops.pad_ops import pad
+from eagerflow.ops.slicing_ops import slice, strided_slice
 from eagerflow.ops.sort_ops import argsort, sort, unique, unique_with_counts
 
 

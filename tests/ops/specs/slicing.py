@@ -1,10 +1,10 @@
-"""Op specs: slicing, `Tensor.__getitem__` and pad (slicing_ops.py)."""
+"""Op specs: slicing, `Tensor.__getitem__` (slicing_ops.py) and pad (pad_ops.py)."""
 
 import numpy as np
 
 import eagerflow as tf
 from eagerflow.core.dispatch import execute
-from eagerflow.ops import slicing_ops
+from eagerflow.ops import pad_ops, slicing_ops
 from tests.ops.op_spec import Arg, OpSpec
 
 X3 = Arg((4, 5, 3))
@@ -115,7 +115,7 @@ SPECS = [
     OpSpec(
         "mirror_pad_grad_reflect",
         lambda g: execute(
-            slicing_ops.MIRROR_PAD_GRAD, (g,), {"paddings": ((2, 1), (1, 2)), "mode": "REFLECT"}
+            pad_ops.MIRROR_PAD_GRAD, (g,), {"paddings": ((2, 1), (1, 2)), "mode": "REFLECT"}
         ),
         lambda g: _mirror_pad_adjoint(g, [[2, 1], [1, 2]], "reflect", (3, 4)),
         (Arg((6, 7)),),
@@ -123,7 +123,7 @@ SPECS = [
     OpSpec(
         "mirror_pad_grad_symmetric",
         lambda g: execute(
-            slicing_ops.MIRROR_PAD_GRAD, (g,), {"paddings": ((3, 1), (0, 2)), "mode": "SYMMETRIC"}
+            pad_ops.MIRROR_PAD_GRAD, (g,), {"paddings": ((3, 1), (0, 2)), "mode": "SYMMETRIC"}
         ),
         lambda g: _mirror_pad_adjoint(g, [[3, 1], [0, 2]], "symmetric", (3, 4)),
         (Arg((7, 6)),),
