@@ -229,7 +229,7 @@ def test_nested_sequential_and_clone_model() -> None:
     inner = tf.keras.Sequential([L.Dense(4, activation="relu"), L.Dense(2)])
     outer = tf.keras.Sequential([L.Dense(3, input_shape=(5,)), inner, L.Dense(1)])
     assert "sequential (Sequential)      (None, 2)                 26" in _summary(outer)
-    assert len(outer.weights) == 6
+    assert len(outer.weights) == 8
     clone = tf.keras.models.clone_model(outer)
     assert [type(layer) for layer in clone.layers] == [L.Dense, tf.keras.Sequential, L.Dense]
     assert clone(tf.ones([2, 5])).shape == (2, 1)
