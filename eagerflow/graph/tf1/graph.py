@@ -349,19 +349,15 @@ def placeholder(dtype: Any, shape: Any = None, name: str | None = None) -> Symbo
     return graph.add_placeholder(TensorSpec(shape, dtypes.as_dtype(dtype)), name or "Placeholder")
 
 
-def _placeholder_with_default_shape(spec: TensorSpec, *, shape: Any) -> TensorSpec:
-    return TensorSpec(shape, spec.dtype)
-
-
-PLACEHOLDER_WITH_DEFAULT = Primitive(
-    "PlaceholderWithDefault", lambda xp, x, shape: x, _placeholder_with_default_shape
-)
-
-
 def placeholder_with_default(input: Any, shape: Any, name: Any = None) -> Tensor:
-    """`tf.compat.v1.placeholder_with_default`: `input` unless fed another value."""
+    """`tf.compat.v1.placeholder_with_default`: `input` unless a value is fed for it.
+
+    In a graph it is an identity node whose static shape is `shape` (a session may feed any
+    tensor, so feeding it replaces the default). Eagerly it is `input`.
+    """
     from eagerflow.core.convert import convert_to_tensor  # noqa: PLC0415
     from eagerflow.core.tensor_shape import TensorShape  # noqa: PLC0415
+    from eagerflow.ops.array_ops import identity  # noqa: PLC0415  (ops import graph)
 
     value = convert_to_tensor(input)
     shape = TensorShape(shape)
@@ -370,4 +366,7 @@ def placeholder_with_default(input: Any, shape: Any, name: Any = None) -> Tensor
             f"placeholder_with_default: shape {shape} is not compatible with the default "
             f"value's shape {value.shape}."
         )
-    return execute(PLACEHOLDER_WITH_DEFAULT, (value,), {"shape": shape})
+    out = identity(value)
+    if isinstance(out, SymbolicTensor):
+        out._shape = shape
+    return out
