@@ -74,7 +74,11 @@ class Optimizer:
     ) -> None:
         if "lr" in kwargs:
             learning_rate = kwargs.pop("lr")
-        kwargs.pop("decay", None)  # TF 2.x legacy argument; decay through schedules instead
+        if kwargs.pop("decay", 0):
+            raise ValueError(
+                f"{type(self).__name__}: `decay` is not an argument of Keras optimizers; pass a "
+                "tf.keras.optimizers.schedules.InverseTimeDecay as learning_rate instead."
+            )
         if kwargs:
             raise TypeError(
                 f"{type(self).__name__}: unexpected keyword argument(s) {sorted(kwargs)}; "

@@ -149,6 +149,9 @@ def test_bad_arguments():
         optimizers.Adam(betas=0.1)
     with pytest.raises(TypeError, match="learning_rate"):
         optimizers.Adam(learning_rate="fast")
+    with pytest.raises(ValueError, match="InverseTimeDecay"):
+        optimizers.SGD(decay=0.1)
+    assert float(optimizers.SGD(lr=0.5).learning_rate.numpy()) == 0.5
 
 
 def test_get_by_name_and_instance():
