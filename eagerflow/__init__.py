@@ -136,6 +136,7 @@ from eagerflow.ops.reduction_ops import (
 
 # -- ops: linalg ----------------------------------------------------------------------------
 from eagerflow.ops.linalg_ops import matmul, matrix_transpose, matrix_inverse, matrix_determinant
+from eagerflow.ops.decomposition_ops import cholesky, matrix_solve, matrix_band_part
 from eagerflow.ops.einsum_ops import einsum, tensordot
 from eagerflow.ops.matrix_ops import (
     eye,

@@ -2,6 +2,7 @@
 # ruff: noqa: F401
 
 from eagerflow.ops.clip_ops import global_norm
+from eagerflow.ops.decomposition_ops import band_part, cholesky, logdet, slogdet, solve
 from eagerflow.ops.einsum_ops import einsum, tensordot
 from eagerflow.ops.linalg_ops import det, inv, matmul, matrix_transpose
 from eagerflow.ops.math_unary_ops import l2_normalize

@@ -25,6 +25,8 @@ from eagerflow.ops.tf1_reduction_ops import reduce_mean, reduce_max, reduce_min,
 from eagerflow.ops.tf1_reduction_ops import reduce_any, reduce_all
 from eagerflow.ops.linalg_ops import matrix_inverse, matrix_determinant, matrix_transpose
 from eagerflow.ops.matrix_ops import matrix_diag, matrix_diag_part, trace
+from eagerflow.ops.decomposition_ops import cholesky, matrix_solve, matrix_band_part
+from eagerflow.ops.decomposition_ops import log_matrix_determinant
 from eagerflow.ops.matrix_ops import compat_v1_diag as diag, compat_v1_diag_part as diag_part
 from eagerflow.ops.array_ops import rank, reverse, shape, shape_n, size, tile, transpose
 from eagerflow.ops.array_ops import reverse as reverse_v2

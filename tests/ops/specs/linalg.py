@@ -211,3 +211,61 @@ SPECS += [
         (AWAY,),
     ),
 ]
+
+
+def _spd(a):
+    """A symmetric positive definite matrix from any square one."""
+    return a @ np.swapaxes(a, -1, -2) + 3.0 * np.eye(a.shape[-1], dtype=a.dtype)
+
+
+def _tf_spd(a):
+    n = a.shape[-1]
+    return tf.matmul(a, a, transpose_b=True) + 3.0 * tf.eye(n, dtype=a.dtype)
+
+
+# -- solves and factorizations (decomposition_ops.py) -------------------------------------------
+SPECS += [
+    OpSpec(
+        "solve",
+        lambda a, b: tf.linalg.solve(a + 3.0 * tf.eye(3, dtype=a.dtype), b),
+        lambda a, b: np.linalg.solve(_well_conditioned(a), b),
+        (Arg((2, 3, 3)), Arg((2, 3, 2))),
+        rtol=1e-4,
+    ),
+    OpSpec(
+        "solve_adjoint",
+        lambda a, b: tf.linalg.solve(a + 3.0 * tf.eye(3, dtype=a.dtype), b, adjoint=True),
+        lambda a, b: np.linalg.solve(_well_conditioned(a).T, b),
+        (Arg((3, 3)), Arg((3, 1))),
+        rtol=1e-4,
+    ),
+    OpSpec(
+        "cholesky",
+        lambda a: tf.linalg.cholesky(_tf_spd(a)),
+        lambda a: np.linalg.cholesky(_spd(a)),
+        (Arg((2, 3, 3)),),
+        rtol=1e-4,
+    ),
+    OpSpec(
+        "slogdet",
+        lambda a: list(tf.linalg.slogdet(a + 3.0 * tf.eye(3, dtype=a.dtype) * tf.sign(a[0, 0]))),
+        lambda a: list(
+            np.linalg.slogdet(_well_conditioned(a * np.sign(a[0, 0])) * np.sign(a[0, 0]))
+        ),
+        (Arg((3, 3)),),
+        rtol=1e-4,
+    ),
+    OpSpec(
+        "logdet",
+        lambda a: tf.linalg.logdet(_tf_spd(a)),
+        lambda a: np.linalg.slogdet(_spd(a))[1],
+        (Arg((2, 3, 3)),),
+        rtol=1e-4,
+    ),
+    OpSpec(
+        "band_part",
+        lambda a: tf.linalg.band_part(a, 1, 0),
+        lambda a: np.tril(np.triu(a, -1)),
+        (Arg((2, 3, 4)),),
+    ),
+]
