@@ -212,3 +212,22 @@ def test_callbacks_steer_fit():
     )
     assert len(history.epoch) == 2  # no epoch improves by 10: stops after the second
     assert history.history["learning_rate"] == pytest.approx([0.1, 0.1])
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progbar_redraws_in_place_on_a_terminal():
+    out = _Terminal()
+    bar = Progbar(3, stream=out, interval=0.0)
+    for step in range(3):
+        bar.update(step + 1, {"loss": 1.0})
+    text = out.getvalue()
+    assert text.count("\r") == 3 and text.endswith("\n")
+    assert "ETA: " in text.split("\r")[1]  # intermediate lines show the ETA
+    assert "/step" in text.split("\r")[-1]  # the final line shows the time per step
+    unknown = _Terminal()
+    Progbar(None, stream=unknown, interval=0.0).update(7, {"loss": 2.0}, finalize=True)
+    assert "7/Unknown" in unknown.getvalue()
