@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eagerflow.keras.optimizers import schedules
+from eagerflow.keras.optimizers import legacy, schedules
 from eagerflow.keras.optimizers.adadelta import Adadelta
 from eagerflow.keras.optimizers.adagrad import Adagrad
 from eagerflow.keras.optimizers.adam import Adam
@@ -73,6 +73,7 @@ __all__ = [
     "RMSprop",
     "deserialize",
     "get",
+    "legacy",
     "schedules",
     "serialize",
 ]
