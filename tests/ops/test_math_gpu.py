@@ -55,6 +55,17 @@ def _ops(t, m):
         tf.norm(t, axis=[1, 2]),
         tf.norm(pos, ord=1, axis=(1, 2)),
         tf.norm(t, ord=3, axis=-1),
+        tf.reduce_mean(t, axis=[0, 2]),
+        tf.math.xlogy(t, pos),
+        tf.math.xdivy(t, pos),
+        tf.math.multiply_no_nan(t, tf.floor(t)),
+        tf.linalg.solve(
+            tf.matmul(m, m, transpose_a=True) + 3.0 * tf.eye(2, dtype=tf.float64), m[:2]
+        ),
+        tf.linalg.cholesky(tf.matmul(m, m, transpose_a=True) + tf.eye(2, dtype=tf.float64)),
+        tf.linalg.slogdet(tf.matmul(m, m, transpose_a=True) + tf.eye(2, dtype=tf.float64))[1],
+        tf.linalg.band_part(t, 1, 0),
+        tf.abs(tf.complex(t, pos)),
         # Not differentiable: values only.
         tf.argmax(t, axis=1),
         tf.math.top_k(t, k=2).indices,
@@ -63,6 +74,10 @@ def _ops(t, m):
         tf.math.is_finite(tf.math.log(t)),
         (tf.cast(t * 10.0, tf.int32) & 6) | 1,
         ~(t > 0.0),
+        tf.reduce_mean(tf.cast(t * 10.0, tf.int32), axis=1),
+        tf.truncatediv(tf.cast(t * 10.0, tf.int32), 3),
+        tf.truncatemod(tf.cast(t * 10.0, tf.int32), 3),
+        tf.reduce_max(t[:0], axis=0),
     ]
 
 
