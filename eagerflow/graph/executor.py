@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from eagerflow.core.context import state
+from eagerflow.core.context import _STATE
 from eagerflow.core.dispatch import run_kernel
 from eagerflow.core.tensor import Tensor
 from eagerflow.graph.ir import CONST, INPUT, UPDATE, Graph
@@ -164,14 +164,12 @@ class Executable:
         self._variables = graph.variables
 
     def __call__(self, arrays: list) -> Any:
-        if state().device is None:
+        if _STATE.device is None:
             for a in arrays:
                 if type(a) is not _ndarray:
-                    break
-            else:
-                for v in self._variables:
-                    if type(v._value) is not _ndarray:
-                        break
-                else:
-                    return self.run(*arrays)
+                    return interpret(self.graph, arrays)
+            for v in self._variables:
+                if type(v._value) is not _ndarray:
+                    return interpret(self.graph, arrays)
+            return self.run(*arrays)
         return interpret(self.graph, arrays)

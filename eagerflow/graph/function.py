@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+import operator
 import warnings
 import weakref
 from collections.abc import Callable
@@ -21,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from eagerflow.core import nest
-from eagerflow.core.context import state
+from eagerflow.core.context import _STATE, state
 from eagerflow.core.convert import convert_to_tensor
 from eagerflow.core.dispatch import GRADIENTS, Primitive
 from eagerflow.core.tensor import Tensor, wrap
@@ -212,6 +213,7 @@ class ConcreteFunction:
             if n.kind == CONST and "source" in n.attrs and n.outputs[0].dtype.is_differentiable
         ]
         self._backward_fns: dict[tuple, Function] = {}
+        self._pack = self._make_packer()
 
     # -- optimization and compilation -------------------------------------------------------
     @property
@@ -250,19 +252,24 @@ class ConcreteFunction:
         return self._call_flat(checked)
 
     def _call_flat(self, tensors: list) -> Any:
-        s = state()
+        s = _STATE
         if s.graph is not None:  # called while tracing another function: inline
             return self._pack(replay(self.graph, tensors))
-        executable = self._executable if self._version == options.version else None
-        if executable is None:
-            executable = self._executable_now()
-        outputs = [wrap(a) for a in executable([t._value for t in tensors])]
+        if self._version != options.version:
+            self._executable_now()
+        outputs = [wrap(a) for a in self._executable([t._value for t in tensors])]
         if s.tapes:
             self._record(s.tapes, tensors, outputs)
         return self._pack(outputs)
 
-    def _pack(self, outputs: list) -> Any:
-        return pack_outputs(self.structured_outputs, self._template, outputs)
+    def _make_packer(self) -> Callable[[list], Any]:
+        structure, template = self.structured_outputs, self._template
+        if template == [0] and not nest.is_nested(structure):
+            return operator.itemgetter(0)
+        plain = type(structure) in (tuple, list) and template == list(range(len(structure)))
+        if plain and all(not nest.is_nested(x) for x in structure):
+            return tuple if type(structure) is tuple else list
+        return functools.partial(pack_outputs, structure, template)
 
     def _record(self, tapes: tuple, tensors: list, outputs: list) -> None:
         for tape in tapes:
@@ -389,26 +396,17 @@ class Function:
             return self._callable()(*args, **kwargs)
         if _RUN_EAGERLY[0]:
             return self._python_function(*args, **kwargs)
-        if not kwargs:
-            # Fast path: positional plain tensors only, key by (shape, dtype).
-            key = []
-            for a in args:
-                if type(a) is not Tensor:
-                    break
-                key.append(a._value.shape)
-                key.append(a._value.dtype)
-            else:
-                concrete = self._fast_cache.get(tuple(key))
-                if concrete is not None:
-                    return concrete._call_flat(list(args))
+        fast = not kwargs and all(type(a) is Tensor for a in args)
+        if fast:
+            # Fast path: positional plain tensors only, keyed by (shape, dtype) of each.
+            key = tuple([(a._value.shape, a._value.dtype) for a in args])
+            concrete = self._fast_cache.get(key)
+            if concrete is not None:
+                return concrete._call_flat(args)
         call = _Call(self, args, kwargs)
         concrete, tensors = self._lookup(call)
-        if not kwargs and all(type(a) is Tensor for a in args):
-            key = []
-            for a in args:
-                key.append(a._value.shape)
-                key.append(a._value.dtype)
-            self._fast_cache[tuple(key)] = concrete
+        if fast:
+            self._fast_cache[key] = concrete
         return concrete._call_flat(tensors)
 
     def get_concrete_function(self, *args: Any, **kwargs: Any) -> ConcreteFunction:

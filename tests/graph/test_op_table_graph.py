@@ -69,29 +69,10 @@ def _loss(spec: OpSpec):
     return loss
 
 
-# Ops whose output shape depends on values (unknown static dims): the gradients they feed
-# (reduce_sum's, ...) build static-shape ops and cannot trace with a None dimension yet.
-DYNAMIC_SHAPE_GRADIENTS = {
-    "boolean_mask",
-    "boolean_mask_axis1",
-    "getitem_bool_mask",
-    "getitem_bool_mask_axis1",
-}
-GRAD_SPECS = [
-    pytest.param(
-        s,
-        marks=pytest.mark.xfail(
-            reason="gradient needs static shapes; output shape is data-dependent", strict=True
-        ),
-    )
-    if s.name in DYNAMIC_SHAPE_GRADIENTS
-    else s
-    for s in SPECS
-    if s.grad
-]
+GRAD_SPECS = [s for s in SPECS if s.grad]
 
 
-@pytest.mark.parametrize("spec", GRAD_SPECS, ids=lambda s: getattr(s, "name", None))
+@pytest.mark.parametrize("spec", GRAD_SPECS, ids=lambda s: s.name)
 def test_traced_gradient_matches_eager(spec: OpSpec) -> None:
     arrays = spec.sample(1, np.dtype("float64"))
     diff = [i for i, a in enumerate(spec.args) if a.differentiable]
