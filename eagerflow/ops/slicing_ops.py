@@ -379,32 +379,35 @@ def getitem(tensor: Any, key: Any) -> Tensor:
             f"Tensor.__getitem__: at most one list, array or tensor index is supported, got "
             f"{len(advanced)} in {tuple(key)!r}"
         )
-    position = advanced[0]
+    return _advanced_getitem(x, key, advanced[0])
+
+
+def _advanced_getitem(x: Tensor, key: list, position: int) -> Tensor:
+    """Basic slicing with `key[position]` as `:`, then a gather or boolean mask there."""
+    from eagerflow.ops.gather_ops import boolean_mask, gather  # noqa: PLC0415
+
     indices = convert_to_tensor(key[position])
     width = indices.ndim if indices.dtype.is_bool else 1
     key[position : position + 1] = [builtins.slice(None)] * width
     sliced = _basic_getitem(x, tuple(key))
     axis = _output_axis(key, position, x.ndim)
     if indices.dtype.is_bool:
-        from eagerflow.ops.gather_ops import boolean_mask  # noqa: PLC0415
-
         return boolean_mask(sliced, indices, axis=axis)
-    from eagerflow.ops.gather_ops import gather  # noqa: PLC0415
-
     if not indices.dtype.is_integer:
         raise TypeError(
             f"Tensor.__getitem__: index tensors must be integer or bool, got {indices.dtype.name}"
         )
     n = sliced.shape[axis]
-    values = indices.numpy()
-    if values.size and (values.min() < -n or values.max() >= n):
-        raise errors.InvalidArgumentError(
-            None,
-            None,
-            f"GatherV2: index {values.tolist()} out of bounds for dimension {axis} of size {n}",
-        )
-    if values.size and values.min() < 0:
-        indices = convert_to_tensor(np.where(values < 0, values + n, values))
+    if indices._value is not None and n is not None and indices._value.size:
+        values = indices.numpy()
+        if values.min() < -n or values.max() >= n:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"GatherV2: index {values.tolist()} out of bounds for dimension {axis} of size {n}",
+            )
+        if values.min() < 0:
+            indices = convert_to_tensor(np.where(values < 0, values + n, values))
     return gather(sliced, indices, axis=axis)
 
 
