@@ -39,7 +39,7 @@ def _data(steps):
     return x, y
 
 
-def tape_loop_rate(lib, steps: int, optimizer=None) -> float:
+def tape_loop_rate(lib, steps: int, optimizer=None, profiler=None) -> float:
     model = _model(lib)
     optimizer = optimizer or lib.keras.optimizers.Adam()
     loss_fn = lib.keras.losses.SparseCategoricalCrossentropy(from_logits=True)
@@ -58,10 +58,15 @@ def tape_loop_rate(lib, steps: int, optimizer=None) -> float:
 
     for images, labels in batches[:5]:
         step(images, labels)
+    if profiler is not None:
+        profiler.enable()
     start = time.perf_counter()
     for images, labels in batches:
         step(images, labels)
-    return steps / (time.perf_counter() - start)
+    elapsed = time.perf_counter() - start
+    if profiler is not None:
+        profiler.disable()
+    return steps / elapsed
 
 
 def fit_rate(lib, steps: int, run_eagerly: bool) -> float:
@@ -91,9 +96,7 @@ _GROUPS = (
 
 def profile(steps: int) -> None:
     profiler = cProfile.Profile()
-    profiler.enable()
-    tape_loop_rate(tf, steps)
-    profiler.disable()
+    tape_loop_rate(tf, steps, profiler=profiler)
     stats = pstats.Stats(profiler)
     total = sum(row[2] for row in stats.stats.values())  # tottime
     grouped = dict.fromkeys([g for g, _ in _GROUPS] + ["other"], 0.0)
