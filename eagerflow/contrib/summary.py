@@ -16,6 +16,7 @@ The writers and files are those of `tf.summary`.
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Any
 
@@ -93,30 +94,28 @@ def _tag(name: str, family: str | None) -> str:
     return summary_ops.scoped_tag(f"{family}/{name}" if family else name)
 
 
-def _write(summary_fn: Any, step: Any, function: str, *args: Any) -> bool:
-    if not should_record_summaries():
-        return False
-    return summary_ops.emit(summary_fn(*args), _step(step), function, default=False)
+def _write(build: Any, tensor: Any, step: Any, function: str) -> Any:
+    return summary_ops.emit(build, tensor, _step(step), function, default=False)
 
 
-def scalar(name: str, tensor: Any, family: str | None = None, step: Any = None) -> bool:
+def scalar(name: str, tensor: Any, family: str | None = None, step: Any = None) -> Any:
     """Writes a scalar at `step` (default: the global step) when recording.
+
+    Returns a boolean tensor: whether it was written.
 
     Example:
         >>> with tf.contrib.summary.always_record_summaries():
         ...     tf.contrib.summary.scalar("loss", 0.5)
-        True
+        <tf.Tensor: shape=(), dtype=bool, numpy=True>
     """
-    return _write(
-        summary_ops.scalar_summary, step, "contrib.summary.scalar", _tag(name, family), tensor
-    )
+    build = functools.partial(summary_ops.scalar_summary, _tag(name, family))
+    return _write(build, tensor, step, "contrib.summary.scalar")
 
 
-def histogram(name: str, tensor: Any, family: str | None = None, step: Any = None) -> bool:
+def histogram(name: str, tensor: Any, family: str | None = None, step: Any = None) -> Any:
     """Writes a histogram of `tensor` at `step` (default: the global step) when recording."""
-    return _write(
-        summary_ops.histogram_summary, step, "contrib.summary.histogram", _tag(name, family), tensor
-    )
+    build = functools.partial(summary_ops.histogram_summary, _tag(name, family))
+    return _write(build, tensor, step, "contrib.summary.histogram")
 
 
 def image(
@@ -126,27 +125,25 @@ def image(
     max_images: int = 3,
     family: str | None = None,
     step: Any = None,
-) -> bool:
+) -> Any:
     """Writes up to `max_images` images ([k, h, w, c]) at `step` when recording."""
     tag = _tag(name, family)
-    return _write(summary_ops.image_summary, step, "contrib.summary.image", tag, tensor, max_images)
+    build = functools.partial(summary_ops.image_summary, tag, max_outputs=max_images)
+    return _write(build, tensor, step, "contrib.summary.image")
 
 
-def text(name: str, tensor: Any, family: str | None = None, step: Any = None) -> bool:
+def text(name: str, tensor: Any, family: str | None = None, step: Any = None) -> Any:
     """Writes strings as a text summary at `step` when recording."""
-    return _write(
-        summary_ops.text_summary, step, "contrib.summary.text", _tag(name, family), tensor
-    )
+    build = functools.partial(summary_ops.text_summary, _tag(name, family))
+    return _write(build, tensor, step, "contrib.summary.text")
 
 
 def generic(
     name: str, tensor: Any, metadata: Any = None, family: str | None = None, step: Any = None
-) -> bool:
+) -> Any:
     """Writes any tensor with the given SummaryMetadata when recording."""
-    if not should_record_summaries():
-        return False
-    with record_if(True):
-        return summary_ops.write(_tag(name, family), tensor, _step(step), metadata)
+    build = functools.partial(summary_ops.tensor_summary, _tag(name, family), metadata=metadata)
+    return _write(build, tensor, step, "contrib.summary.generic")
 
 
 def all_summary_ops() -> list:

@@ -1,28 +1,41 @@
 """`tf.summary.scalar`, `histogram`, `image`, `text` and `write` (TensorFlow 2 forms).
 
-Each builds a `Summary` proto with TensorBoard's own helpers (the same plugin metadata and
-tensor encoding TensorFlow 2 writes) and hands it to the default writer. Each returns True
-when the summary was written and False when no writer is set or recording is off.
+Each call is one `WriteSummary` op: eagerly it writes at once; inside a `tf.function` it
+becomes a node with a side effect that writes each time the function runs. Its kernel builds
+a `Summary` proto with TensorBoard's own helpers (the same plugin metadata and tensor encoding
+TensorFlow 2 writes) and hands it to the writer that was the default when the op was created.
+Each returns a boolean tensor: whether the summary was written (False when no writer is set
+or recording is off).
 """
 
 from __future__ import annotations
 
+import functools
 import importlib
 import io
-from typing import Any
+from typing import Any, Callable
 
 import numpy as np
 
+from eagerflow.core import dtypes
 from eagerflow.core.context import state
+from eagerflow.core.convert import constant, convert_to_tensor
+from eagerflow.core.dispatch import Primitive, execute
+from eagerflow.core.gradient_registry import no_gradient
+from eagerflow.core.tensor_spec import TensorSpec
 from eagerflow.summary import _tensorboard, writer
 
 
 def value_of(data: Any) -> np.ndarray:
     """A NumPy value for tensors, variables, NumPy/Python values and metrics (`result()`)."""
+    return np.asarray(_unwrap_metric(data))
+
+
+def _unwrap_metric(data: Any) -> Any:
     result = getattr(data, "result", None)
     if callable(result) and not hasattr(data, "__array__"):
-        data = result()
-    return np.asarray(data)
+        return result()
+    return data
 
 
 def scoped_tag(name: str) -> str:
@@ -31,16 +44,40 @@ def scoped_tag(name: str) -> str:
     return "/".join(scopes + [name]) if scopes else name
 
 
-def emit(summary: Any, step: Any, function: str, default: bool = True) -> bool:
-    """Writes `summary` to the default writer at `step` (or the default step) if recording."""
-    if not writer.should_record_summaries(default):
-        return False
-    writer.default_writer().write_summary(summary, writer.resolve_step(step, function))
-    return True
+def _host(array: Any) -> np.ndarray:
+    return array if type(array) is np.ndarray else np.asarray(array.get())
 
 
-def _recording(default: bool = True) -> bool:
-    return writer.should_record_summaries(default)
+def _write_kernel(
+    xp: Any, data: Any, step: Any, *, build: Callable, target: Any, default: bool, **_: Any
+) -> Any:
+    if not writer.recording_condition(default):
+        return xp.asarray(False)
+    target.write_summary(build(_host(data)), int(_host(step)))
+    return xp.asarray(True)
+
+
+def _write_spec(data: TensorSpec, step: TensorSpec, **attrs: Any) -> TensorSpec:
+    return TensorSpec((), dtypes.bool_)
+
+
+# A side effect (writing to the event file): never folded, merged or dropped by graph passes.
+WRITE_SUMMARY = Primitive("WriteSummary", _write_kernel, _write_spec)
+no_gradient("WriteSummary")
+
+
+def emit(build: Callable, data: Any, step: Any, function: str, default: bool = True) -> Any:
+    """Writes `build(value of data)` at `step` (or the default step) to the default writer.
+
+    `default` is whether to record with no `record_if` active. Returns a boolean tensor.
+    """
+    target = writer.default_writer()
+    if target is None:
+        return constant(False)
+    step = convert_to_tensor(writer.resolve_step(step, function))
+    attrs = {"build": build, "target": target, "default": default}
+    attrs.update(stateful=True, side_effect=True)
+    return execute(WRITE_SUMMARY, (convert_to_tensor(_unwrap_metric(data)), step), attrs)
 
 
 def scalar_summary(tag: str, data: Any, description: str | None = None) -> Any:
@@ -118,61 +155,62 @@ def text_summary(tag: str, data: Any, description: str | None = None) -> Any:
     return texts.text_pb(tag, value.astype(np.object_), description=description)
 
 
-def scalar(name: str, data: Any, step: Any = None, description: str | None = None) -> bool:
-    """Writes a scalar summary (`tf.summary.scalar`).
+def scalar(name: str, data: Any, step: Any = None, description: str | None = None) -> Any:
+    """Writes a scalar summary (`tf.summary.scalar`); returns whether it was written.
 
     Example:
         >>> with writer.as_default():
         ...     tf.summary.scalar("loss", 0.25, step=3)
-        True
+        <tf.Tensor: shape=(), dtype=bool, numpy=True>
     """
-    if not _recording():
-        return False
-    return emit(scalar_summary(scoped_tag(name), data, description), step, "tf.summary.scalar")
+    build = functools.partial(scalar_summary, scoped_tag(name), description=description)
+    return emit(build, data, step, "tf.summary.scalar")
 
 
 def histogram(
     name: str, data: Any, step: Any = None, buckets: int | None = None, description: Any = None
-) -> bool:
+) -> Any:
     """Writes a histogram of `data` with `buckets` buckets (default 30)."""
-    if not _recording():
-        return False
-    summary = histogram_summary(scoped_tag(name), data, buckets, description)
-    return emit(summary, step, "tf.summary.histogram")
+    tag = scoped_tag(name)
+    build = functools.partial(histogram_summary, tag, buckets=buckets, description=description)
+    return emit(build, data, step, "tf.summary.histogram")
 
 
 def image(
     name: str, data: Any, step: Any = None, max_outputs: int = 3, description: Any = None
-) -> bool:
+) -> Any:
     """Writes up to `max_outputs` images of `data` ([k, h, w, c], uint8 or floats in [0, 1])."""
-    if not _recording():
-        return False
-    summary = image_summary(scoped_tag(name), data, max_outputs, description)
-    return emit(summary, step, "tf.summary.image")
+    tag = scoped_tag(name)
+    build = functools.partial(image_summary, tag, max_outputs=max_outputs, description=description)
+    return emit(build, data, step, "tf.summary.image")
 
 
-def text(name: str, data: Any, step: Any = None, description: str | None = None) -> bool:
+def text(name: str, data: Any, step: Any = None, description: str | None = None) -> Any:
     """Writes a string (or an array of strings) as a text summary (Markdown in TensorBoard)."""
-    if not _recording():
-        return False
-    return emit(text_summary(scoped_tag(name), data, description), step, "tf.summary.text")
+    build = functools.partial(text_summary, scoped_tag(name), description=description)
+    return emit(build, data, step, "tf.summary.text")
 
 
-def write(tag: str, tensor: Any, step: Any = None, metadata: Any = None, name: Any = None) -> bool:
-    """Writes `tensor` under `tag` with `metadata` (a SummaryMetadata proto or its bytes)."""
-    if not _recording():
-        return False
+def tensor_summary(tag: str, data: Any, metadata: Any = None) -> Any:
     summary_pb2 = _tensorboard.require("compat.proto.summary_pb2")
     tensor_util = _tensorboard.require("util.tensor_util")
     if isinstance(metadata, bytes):
         metadata = summary_pb2.SummaryMetadata.FromString(metadata)
+    value = value_of(data)
+    if value.dtype.kind in "UO":
+        value = np.vectorize(
+            lambda s: s if isinstance(s, bytes) else str(s).encode("utf-8"), otypes=[np.object_]
+        )(value)
     summary = summary_pb2.Summary()
-    value = value_of(tensor)
-    if value.dtype.kind == "U":
-        value = np.vectorize(lambda s: s.encode("utf-8"), otypes=[np.object_])(value)
     summary.value.add(
-        tag=scoped_tag(tag),
+        tag=tag,
         metadata=metadata or summary_pb2.SummaryMetadata(),
         tensor=tensor_util.make_tensor_proto(value),
     )
-    return emit(summary, step, "tf.summary.write")
+    return summary
+
+
+def write(tag: str, tensor: Any, step: Any = None, metadata: Any = None, name: Any = None) -> Any:
+    """Writes `tensor` under `tag` with `metadata` (a SummaryMetadata proto or its bytes)."""
+    build = functools.partial(tensor_summary, scoped_tag(tag), metadata=metadata)
+    return emit(build, tensor, step, "tf.summary.write")

@@ -40,10 +40,6 @@ def _flush_open_writers() -> None:
 atexit.register(_flush_open_writers)
 
 
-def _as_int(step: Any) -> int:
-    return int(np.asarray(step))
-
-
 def _truth(condition: Any) -> bool:
     if callable(condition):
         condition = condition()
@@ -230,7 +226,8 @@ def get_step() -> Any:
     return _STATE.step
 
 
-def resolve_step(step: Any, function: str) -> int:
+def resolve_step(step: Any, function: str) -> Any:
+    """`step`, else the default step (an int, tensor or variable); raises if neither is set."""
     if step is None:
         step = _STATE.step
     if step is None:
@@ -238,7 +235,7 @@ def resolve_step(step: Any, function: str) -> int:
             f"{function}: no step set. Pass `step=`, use `writer.as_default(step=...)`, or "
             "call `tf.summary.experimental.set_step()` first."
         )
-    return _as_int(step)
+    return step
 
 
 @contextlib.contextmanager
@@ -260,8 +257,11 @@ def should_record_summaries(default: bool = True) -> bool:
     `default` is the answer with no `record_if` active: True for `tf.summary`, False for
     `tf.contrib.summary`, as in TensorFlow 1.
     """
-    if _STATE.writer is None:
-        return False
+    return _STATE.writer is not None and recording_condition(default)
+
+
+def recording_condition(default: bool = True) -> bool:
+    """The innermost `record_if` condition, evaluated now (`default` when there is none)."""
     if not _STATE.conditions:
         return default
     return _truth(_STATE.conditions[-1])

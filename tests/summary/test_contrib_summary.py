@@ -63,14 +63,14 @@ def test_recording_is_off_outside_a_condition(tmp_path):
     writer = contrib_summary.create_file_writer(str(tmp_path))
     with writer.as_default():
         assert contrib_summary.should_record_summaries() is False
-        assert contrib_summary.scalar("off", 1.0) is False
+        assert bool(contrib_summary.scalar("off", 1.0)) is False
         with contrib_summary.never_record_summaries():
-            assert contrib_summary.scalar("off", 1.0) is False
+            assert bool(contrib_summary.scalar("off", 1.0)) is False
         with contrib_summary.always_record_summaries():
             assert contrib_summary.should_record_summaries() is True
-            assert contrib_summary.scalar("on", 2.0) is True
-            assert contrib_summary.scalar("explicit", 3.0, step=17) is True
-            assert contrib_summary.scalar("loss", 4.0, family="train") is True
+            assert bool(contrib_summary.scalar("on", 2.0)) is True
+            assert bool(contrib_summary.scalar("explicit", 3.0, step=17)) is True
+            assert bool(contrib_summary.scalar("loss", 4.0, family="train")) is True
     assert _events.scalars(tmp_path, "on") == [(0, 2.0)]
     assert _events.scalars(tmp_path, "explicit") == [(17, 3.0)]
     assert _events.scalars(tmp_path, "train/loss") == [(0, 4.0)]

@@ -24,8 +24,8 @@ def test_scalars_with_as_default(tmp_path):
     writer = summary.create_file_writer(str(tmp_path))
     with writer.as_default():
         for step in range(3):
-            assert summary.scalar("loss", 1.0 / (step + 1), step=step) is True
-        assert summary.scalar("accuracy", tf.constant(0.75), step=7) is True
+            assert bool(summary.scalar("loss", 1.0 / (step + 1), step=step)) is True
+        assert bool(summary.scalar("accuracy", tf.constant(0.75), step=7)) is True
     names = os.listdir(tmp_path)
     assert len(names) == 1
     assert names[0].startswith("events.out.tfevents.") and names[0].endswith(".v2")
@@ -53,7 +53,7 @@ def test_default_step_from_writer_or_set_step(tmp_path):
 
 
 def test_no_writer_records_nothing_and_missing_step_raises(tmp_path):
-    assert summary.scalar("x", 1.0, step=1) is False
+    assert bool(summary.scalar("x", 1.0, step=1)) is False
     writer = summary.create_file_writer(str(tmp_path))
     with writer.as_default():
         with pytest.raises(ValueError, match="no step set"):
@@ -69,7 +69,7 @@ def test_record_if(tmp_path):
                 summary.scalar("even", float(int(step)))
                 step.assign_add(np.int64(1))
         with summary.record_if(False):
-            assert summary.scalar("never", 1.0) is False
+            assert bool(summary.scalar("never", 1.0)) is False
             assert summary.should_record_summaries() is False
         assert summary.should_record_summaries() is True
     assert _events.scalars(tmp_path, "even") == [(0, 0.0), (2, 2.0), (4, 4.0)]
@@ -87,7 +87,7 @@ def test_histogram(tmp_path):
     data = np.random.default_rng(0).standard_normal(1000)
     writer = summary.create_file_writer(str(tmp_path))
     with writer.as_default(step=3):
-        assert summary.histogram("weights", tf.constant(data), buckets=10)
+        assert bool(summary.histogram("weights", tf.constant(data), buckets=10))
     [(step, buckets)] = _events.values(tmp_path, "weights")
     assert step == 3 and buckets.shape == (10, 3)
     assert buckets[:, 2].sum() == 1000
@@ -101,8 +101,8 @@ def test_image_round_trip(tmp_path):
     pixels = rng.integers(0, 256, size=(4, 5, 6, 3), dtype=np.uint8)
     writer = summary.create_file_writer(str(tmp_path))
     with writer.as_default(step=2):
-        assert summary.image("pictures", pixels, max_outputs=2)
-        assert summary.image("gray", np.full((1, 2, 2, 1), 0.5, np.float32))
+        assert bool(summary.image("pictures", pixels, max_outputs=2))
+        assert bool(summary.image("gray", np.full((1, 2, 2, 1), 0.5, np.float32)))
     [(step, content)] = _events.values(tmp_path, "pictures")
     assert step == 2 and content[0] == b"6" and content[1] == b"5" and len(content) == 4
     for i, png in enumerate(content[2:]):
@@ -115,7 +115,7 @@ def test_image_round_trip(tmp_path):
 def test_text(tmp_path):
     writer = summary.create_file_writer(str(tmp_path))
     with writer.as_default(step=0):
-        assert summary.text("notes", "hello *world*")
+        assert bool(summary.text("notes", "hello *world*"))
     [(_, value)] = _events.values(tmp_path, "notes")
     assert value == b"hello *world*"
     assert _events.plugin_of(tmp_path, "notes") == "text"
@@ -145,7 +145,7 @@ def test_close_flushes_and_writes_after_close_raise(tmp_path):
     summary.scalar("q", 1.0, step=0)
     writer.close()
     assert _events.scalars(tmp_path, "q") == [(0, 1.0)]
-    assert summary.scalar("q", 2.0, step=1) is False  # the closed writer is not the default
+    assert bool(summary.scalar("q", 2.0, step=1)) is False  # the closed writer is not the default
     with pytest.raises(tf.errors.FailedPreconditionError, match="closed"):
         with writer.as_default(step=1):
             summary.scalar("q", 2.0)
@@ -153,7 +153,7 @@ def test_close_flushes_and_writes_after_close_raise(tmp_path):
 
 def test_noop_writer(tmp_path):
     with summary.create_noop_writer().as_default(step=1):
-        assert summary.scalar("x", 1.0) is False
+        assert bool(summary.scalar("x", 1.0)) is False
 
 
 def test_missing_tensorboard_names_the_extra(monkeypatch, tmp_path):
@@ -163,3 +163,25 @@ def test_missing_tensorboard_names_the_extra(monkeypatch, tmp_path):
     monkeypatch.setattr(_tensorboard.importlib, "import_module", fail)
     with pytest.raises(ImportError, match=r"pip install eagerflow\[tensorboard\]"):
         summary.create_file_writer(str(tmp_path))
+
+
+def test_summaries_inside_tf_function_write_on_every_call(tmp_path):
+    writer = summary.create_file_writer(str(tmp_path))
+    step = tf.Variable(np.int64(0))
+
+    @tf.function
+    def train_step(x):
+        loss = tf.reduce_sum(x * x)
+        summary.scalar("loss", loss, step=step)
+        summary.histogram("x", x, step=step, buckets=4)
+        step.assign_add(np.int64(1))
+        return loss
+
+    with writer.as_default():
+        with summary.record_if(lambda: int(step) != 1):  # evaluated when each call runs
+            for i in range(3):
+                train_step(tf.constant([float(i), 1.0]))
+    assert train_step.experimental_get_tracing_count() == 1  # one graph, written by each call
+    assert _events.scalars(tmp_path, "loss") == [(0, 1.0), (2, 5.0)]
+    assert [s for s, _ in _events.values(tmp_path, "x")] == [0, 2]
+    assert summary.scalar("eager", 1.0, step=0).dtype == tf.bool
