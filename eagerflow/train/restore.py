@@ -16,6 +16,7 @@ from typing import Any, Callable
 import numpy as np
 
 from eagerflow.core.variable import Variable
+from eagerflow.graph.tf1 import checkpoint_ops
 from eagerflow.train import creation_hooks
 from eagerflow.train.checkpoint_format import CheckpointReader
 from eagerflow.train.trackable import (
@@ -36,6 +37,14 @@ def _reference(obj: Any, on_death: Callable | None = None) -> Callable[[], Any]:
         return weakref.ref(obj, on_death)
     except TypeError:
         return lambda: obj
+
+
+def _weakly_referable(obj: Any) -> bool:
+    try:
+        weakref.ref(obj)
+    except TypeError:
+        return False
+    return True
 
 
 def _creates_variables_later(obj: Any) -> bool:
@@ -122,9 +131,11 @@ class _Restorer:
         live = trackable_children(obj)
         for edge in saved.get("children", ()):
             child = live.get(edge["name"])
-            if child is None:
+            if child is None and _weakly_referable(obj):
                 owner = _reference(obj, self._owner_died)
                 self._pending_edges[(id(obj), edge["name"])] = (owner, edge["node"])
+            elif child is None:
+                continue  # plain lists and dicts gain no variables through creation hooks
             else:
                 self._match(child, edge["node"])
         if saved.get("slot_variables"):
@@ -156,7 +167,7 @@ class _Restorer:
         value = self._value(node_id)
         if value.dtype.kind in "SU":
             value = value.astype(object)  # string variables hold Python str/bytes objects
-        variable.assign(value)
+        checkpoint_ops.assign_restored(variable, value)  # a restore op in a TF1 graph
         self._restored.add(node_id)
         self._restored_ids[id(variable)] = _reference(variable)
         for optimizer_node in self._slot_users.get(node_id, ()):
@@ -370,10 +381,12 @@ class CheckpointLoadStatus:
         return self
 
     def run_restore_ops(self, session: Any = None) -> None:
-        """Values are restored eagerly; kept for TF1 code."""
+        """Eagerly values are restored at once; in a TF1 graph this runs the restore ops."""
+        checkpoint_ops.run_restore_ops(session)
 
     def initialize_or_restore(self, session: Any = None) -> None:
-        """Values are restored eagerly; kept for TF1 code."""
+        """In a TF1 graph: initializes variables without a saved value, restores the rest."""
+        checkpoint_ops.initialize_or_restore(session)
 
 
 class InitializationOnlyStatus:
@@ -392,7 +405,8 @@ class InitializationOnlyStatus:
         """Nothing to run."""
 
     def initialize_or_restore(self, session: Any = None) -> None:
-        """Nothing to run."""
+        """In a TF1 graph: runs the variable initializers."""
+        checkpoint_ops.initialize_or_restore(session)
 
     def __str__(self) -> str:
         return "Checkpoint restore: no checkpoint given (save_path=None); nothing restored."

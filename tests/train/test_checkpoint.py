@@ -234,3 +234,20 @@ def test_string_and_bool_variables(tmp_path):
     assert words.numpy().tolist() == ["alpha", "beta"]
     assert raw.numpy().tolist() == [b"\x01x", b"y"]
     assert bool(flag) is True
+
+
+def test_pending_values_are_released_with_their_owners(tmp_path):
+    import gc
+
+    from eagerflow.train import restore
+
+    path = train.Checkpoint(m=_Net(), d={"a": tf.Variable(1.0), "b": tf.Variable(2.0)}).write(
+        str(tmp_path / "c")
+    )
+    before = len(restore._WAITING)
+    net = tf.Module()  # has none of _Net's variables yet: its edges wait
+    train.Checkpoint(m=net, d={"a": tf.Variable(0.0)}).read(path)
+    assert len(restore._WAITING) == before + 1
+    del net
+    gc.collect()
+    assert len(restore._WAITING) == before
