@@ -51,8 +51,13 @@ MATMUL = Primitive("MatMul", _matmul_kernel, _matmul_rule)
 def _matmul_grad(op: Any, grad: Tensor) -> list:
     from eagerflow.ops._broadcasting import unbroadcast  # noqa: PLC0415
 
-    a, b = op.inputs
+    a, b = a_in, b_in = op.inputs
     ta, tb = op.get_attr("transpose_a"), op.get_attr("transpose_b")
+    if a.dtype.is_complex:
+        # TF's convention for complex values: the gradient is conjugated.
+        from eagerflow.ops.complex_ops import conj  # noqa: PLC0415
+
+        a, b = conj(a), conj(b)
     if not ta and not tb:
         ga, gb = matmul(grad, b, transpose_b=True), matmul(a, grad, transpose_a=True)
     elif not ta and tb:
@@ -64,7 +69,7 @@ def _matmul_grad(op: Any, grad: Tensor) -> list:
             matmul(b, grad, transpose_a=True, transpose_b=True),
             matmul(grad, a, transpose_a=True, transpose_b=True),
         )
-    return [unbroadcast(ga, a.shape), unbroadcast(gb, b.shape)]
+    return [unbroadcast(ga, a_in.shape), unbroadcast(gb, b_in.shape)]
 
 
 def matmul(

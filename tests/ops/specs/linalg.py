@@ -269,3 +269,15 @@ SPECS += [
         (Arg((2, 3, 4)),),
     ),
 ]
+
+SPECS += [
+    OpSpec(
+        "matmul_complex",
+        lambda a, b: tf.math.real(
+            tf.matmul(tf.complex(a, b), tf.complex(b, a), adjoint_b=True)
+            * tf.math.conj(tf.complex(a, a))
+        ),
+        lambda a, b: np.real(((a + 1j * b) @ (b + 1j * a).conj().T) * (a - 1j * a)),
+        (Arg((3, 3)), Arg((3, 3))),
+    ),
+]
