@@ -62,7 +62,7 @@ def stop_gradient(input: Any, name: Any = None) -> Tensor:
         >>> with tf.GradientTape() as t:
         ...     t.watch(x)
         ...     y = x * tf.stop_gradient(x)
-        >>> t.gradient(y, x).numpy()
+        >>> float(t.gradient(y, x))
         3.0
     """
     return execute(STOP_GRADIENT, (convert_to_tensor(input),))
@@ -377,7 +377,7 @@ def size(input: Any, out_type: Any = dtypes.int32, name: Any = None) -> Tensor:
     """The number of elements of `input` as a scalar integer tensor.
 
     Example:
-        >>> tf.size(tf.zeros([2, 3])).numpy()
+        >>> int(tf.size(tf.zeros([2, 3])))
         6
     """
     return execute(SIZE, (convert_to_tensor(input),), {"out_type": dtypes.as_dtype(out_type)})
@@ -387,7 +387,7 @@ def rank(input: Any, name: Any = None) -> Tensor:
     """The number of dimensions of `input` as a scalar int32 tensor.
 
     Example:
-        >>> tf.rank(tf.zeros([2, 3])).numpy()
+        >>> int(tf.rank(tf.zeros([2, 3])))
         2
     """
     return execute(RANK, (convert_to_tensor(input),), {"out_type": dtypes.int32})

@@ -92,7 +92,7 @@ def global_norm(t_list: Any, name: Any = None) -> Tensor:
     """The L2 norm of all tensors in `t_list` together: `sqrt(sum(sum(t ** 2)))` (None skipped).
 
     Example:
-        >>> tf.linalg.global_norm([tf.constant([3.0]), tf.constant([4.0])]).numpy()
+        >>> float(tf.linalg.global_norm([tf.constant([3.0]), tf.constant([4.0])]))
         5.0
     """
     from eagerflow.ops.math_ops import add_n  # noqa: PLC0415
@@ -118,7 +118,7 @@ def clip_by_global_norm(
 
     Example:
         >>> clipped, norm = tf.clip_by_global_norm([tf.constant([3.0]), tf.constant([4.0])], 1.0)
-        >>> norm.numpy(), clipped[1].numpy()
+        >>> float(norm), clipped[1].numpy()
         (5.0, array([0.8], dtype=float32))
     """
     from eagerflow.ops.gather_ops import where  # noqa: PLC0415
