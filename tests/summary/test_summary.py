@@ -185,3 +185,19 @@ def test_summaries_inside_tf_function_write_on_every_call(tmp_path):
     assert _events.scalars(tmp_path, "loss") == [(0, 1.0), (2, 5.0)]
     assert [s for s, _ in _events.values(tmp_path, "x")] == [0, 2]
     assert summary.scalar("eager", 1.0, step=0).dtype == tf.bool
+
+
+def test_unclosed_writer_is_flushed_at_interpreter_exit(tmp_path):
+    import subprocess
+    import sys
+
+    code = (
+        "import eagerflow as tf\n"
+        f"w = tf.summary.create_file_writer({str(tmp_path)!r}, flush_millis=10**7)\n"
+        "w.set_as_default()\n"
+        "tf.summary.scalar('late', 7.0, step=3)\n"
+    )
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    env = dict(os.environ, PYTHONPATH=root)
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, timeout=120)
+    assert _events.scalars(tmp_path, "late") == [(3, 7.0)]
