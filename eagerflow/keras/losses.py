@@ -515,3 +515,60 @@ def get(identifier: Any) -> Any:
     if callable(identifier):
         return identifier
     raise ValueError(f"losses.get: could not interpret loss identifier {identifier!r}.")
+
+
+# The less common losses live in losses_extra.py (built on the helpers above).
+from eagerflow.keras.losses_extra import (  # noqa: E402
+    MAPE,  # noqa: F401  (alias exported for tf.keras.losses.MAPE)
+    MSLE,  # noqa: F401  (alias exported for tf.keras.losses.MSLE)
+    CategoricalHinge,
+    CosineSimilarity,
+    Hinge,
+    LogCosh,
+    MeanAbsolutePercentageError,
+    MeanSquaredLogarithmicError,
+    Poisson,
+    SquaredHinge,
+    categorical_hinge,
+    cosine_similarity,
+    hinge,
+    log_cosh,
+    logcosh,  # noqa: F401  (alias exported for tf.keras.losses.logcosh)
+    mape,  # noqa: F401  (alias exported for tf.keras.losses.mape)
+    mean_absolute_percentage_error,
+    mean_squared_logarithmic_error,
+    msle,  # noqa: F401  (alias exported for tf.keras.losses.msle)
+    poisson,
+    squared_hinge,
+)
+
+_CLASSES.update(
+    {
+        cls.__name__: cls
+        for cls in (
+            CategoricalHinge,
+            CosineSimilarity,
+            Hinge,
+            LogCosh,
+            MeanAbsolutePercentageError,
+            MeanSquaredLogarithmicError,
+            Poisson,
+            SquaredHinge,
+        )
+    }
+)
+_FUNCTIONS.update(
+    {
+        "mean_absolute_percentage_error": mean_absolute_percentage_error,
+        "mape": mean_absolute_percentage_error,
+        "mean_squared_logarithmic_error": mean_squared_logarithmic_error,
+        "msle": mean_squared_logarithmic_error,
+        "log_cosh": log_cosh,
+        "logcosh": log_cosh,
+        "poisson": poisson,
+        "cosine_similarity": cosine_similarity,
+        "hinge": hinge,
+        "squared_hinge": squared_hinge,
+        "categorical_hinge": categorical_hinge,
+    }
+)

@@ -7,6 +7,13 @@ from typing import Any
 
 from eagerflow.keras.losses import (
     binary_crossentropy,
+    categorical_hinge,
+    hinge,
+    log_cosh,
+    mean_absolute_percentage_error,
+    mean_squared_logarithmic_error,
+    poisson,
+    squared_hinge,
     categorical_crossentropy,
     mean_absolute_error,
     mean_squared_error,
@@ -74,6 +81,16 @@ _FUNCTIONS = {
     "binary_crossentropy": binary_crossentropy,
     "categorical_crossentropy": categorical_crossentropy,
     "sparse_categorical_crossentropy": sparse_categorical_crossentropy,
+    "mean_absolute_percentage_error": mean_absolute_percentage_error,
+    "mape": mean_absolute_percentage_error,
+    "mean_squared_logarithmic_error": mean_squared_logarithmic_error,
+    "msle": mean_squared_logarithmic_error,
+    "log_cosh": log_cosh,
+    "logcosh": log_cosh,
+    "poisson": poisson,
+    "hinge": hinge,
+    "squared_hinge": squared_hinge,
+    "categorical_hinge": categorical_hinge,
 }
 
 
