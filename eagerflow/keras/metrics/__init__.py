@@ -7,17 +7,17 @@ from typing import Any
 
 from eagerflow.keras.losses import (
     binary_crossentropy,
+    categorical_crossentropy,
     categorical_hinge,
     hinge,
     log_cosh,
+    mean_absolute_error,
     mean_absolute_percentage_error,
+    mean_squared_error,
     mean_squared_logarithmic_error,
     poisson,
-    squared_hinge,
-    categorical_crossentropy,
-    mean_absolute_error,
-    mean_squared_error,
     sparse_categorical_crossentropy,
+    squared_hinge,
 )
 from eagerflow.keras.metrics.accuracy_metrics import (
     Accuracy,
