@@ -51,10 +51,9 @@ def _conv2d_kernel(xp: Any, x: Any, w: Any, **attrs: Any) -> Any:
     x = win.to_nhwc(xp, x, fmt)
     kh, kw, c, o = w.shape
     out_hw, pads = _windows_of("Conv2D", x.shape, (kh, kw), attrs)
-    cols = win.extract_patches(xp, x, (kh, kw), attrs["strides"], attrs["dilations"], pads, out_hw)
-    n = x.shape[0]
-    out = xp.dot(cols.reshape(-1, kh * kw * c), w.reshape(kh * kw * c, o))
-    return win.from_nhwc(xp, out.reshape(n, out_hw[0], out_hw[1], o), fmt)
+    x = win.pad_spatial(xp, x, pads)
+    out = win.correlate(xp, x, w, attrs["strides"], attrs["dilations"], out_hw)
+    return win.from_nhwc(xp, out, fmt)
 
 
 def _conv2d_rule(x: TensorSpec, w: TensorSpec, **attrs: Any) -> TensorSpec:
@@ -78,11 +77,9 @@ def _backprop_input_kernel(xp: Any, w: Any, g: Any, input_sizes: tuple, **attrs:
     if full_pads is not None:
         # Stride 1: dx is g correlated with the flipped filter (one gather, no scatter-adds).
         flipped = xp.ascontiguousarray(xp.transpose(w[::-1, ::-1], (0, 1, 3, 2)))
-        cols = win.extract_patches(
-            xp, g, (kh, kw), (1, 1), attrs["dilations"], full_pads, in_shape[1:3]
-        )
-        dx = xp.dot(cols.reshape(-1, kh * kw * o), flipped.reshape(kh * kw * o, c))
-        return win.from_nhwc(xp, dx.reshape(in_shape), fmt)
+        g = win.pad_spatial(xp, g, full_pads)
+        dx = win.correlate(xp, g, flipped, (1, 1), attrs["dilations"], in_shape[1:3])
+        return win.from_nhwc(xp, dx, fmt)
     cols = xp.dot(g.reshape(-1, o), w.reshape(kh * kw * c, o).T)
     cols = cols.reshape(g.shape[0], out_hw[0], out_hw[1], kh, kw, c)
     dx = win.scatter_patches(xp, cols, in_shape, attrs["strides"], attrs["dilations"], pads)
@@ -131,10 +128,10 @@ def _backprop_filter_kernel(xp: Any, x: Any, g: Any, filter_sizes: tuple, **attr
     fmt = attrs["data_format"]
     x, g = win.to_nhwc(xp, x, fmt), win.to_nhwc(xp, g, fmt)
     kh, kw, c, o = filter_sizes
-    out_hw, pads = _windows_of("Conv2DBackpropFilter", x.shape, (kh, kw), attrs)
-    cols = win.extract_patches(xp, x, (kh, kw), attrs["strides"], attrs["dilations"], pads, out_hw)
-    dw = xp.dot(cols.reshape(-1, kh * kw * c).T, g.reshape(-1, o))
-    return dw.reshape(kh, kw, c, o)
+    _, pads = _windows_of("Conv2DBackpropFilter", x.shape, (kh, kw), attrs)
+    x = win.pad_spatial(xp, x, pads)
+    g = xp.ascontiguousarray(g)
+    return win.correlate_filter_grad(xp, x, g, (kh, kw), attrs["strides"], attrs["dilations"])
 
 
 def _backprop_filter_rule(x: TensorSpec, g: TensorSpec, filter_sizes: tuple, **attrs: Any):
