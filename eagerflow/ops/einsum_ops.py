@@ -61,12 +61,18 @@ EINSUM = Primitive("Einsum", _einsum_kernel, _einsum_rule)
 @RegisterGradient("Einsum")
 def _einsum_grad(op: Any, grad: Tensor) -> list:
     inputs, output = _split(op.get_attr("equation"))
+    operands = op.inputs
+    if grad.dtype.is_complex:
+        # TF's convention for complex values: the gradient is conjugated.
+        from eagerflow.ops.complex_ops import conj  # noqa: PLC0415
+
+        operands = [conj(t) for t in operands]
     grads = []
-    for i, x in enumerate(op.inputs):
+    for i, x in enumerate(operands):
         if i in getattr(op, "skip_input_indices", ()):
             grads.append(None)
             continue
-        others = [(labels, t) for j, (labels, t) in enumerate(zip(inputs, op.inputs)) if j != i]
+        others = [(labels, t) for j, (labels, t) in enumerate(zip(inputs, operands)) if j != i]
         grads.append(_operand_grad(grad, output, inputs[i], x, others))
     return grads
 

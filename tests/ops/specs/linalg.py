@@ -281,3 +281,14 @@ SPECS += [
         (Arg((3, 3)), Arg((3, 3))),
     ),
 ]
+
+SPECS += [
+    OpSpec(
+        "einsum_complex",
+        lambda a, b: tf.math.real(
+            tf.einsum("ij,jk->ik", tf.complex(a, b), tf.complex(b, a)) * tf.complex(a, a)
+        ),
+        lambda a, b: np.real(((a + 1j * b) @ (b + 1j * a)) * (a + 1j * a)),
+        (Arg((3, 3)), Arg((3, 3))),
+    ),
+]
