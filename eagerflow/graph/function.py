@@ -18,7 +18,7 @@ import weakref
 from collections.abc import Callable
 from typing import Any
 
-from eagerflow.core import nest
+from eagerflow.core import errors, nest
 from eagerflow.core.context import state
 from eagerflow.core.convert import convert_to_tensor
 from eagerflow.core.tensor import Tensor
@@ -220,7 +220,7 @@ class Function:
             if relaxed is not None:
                 try:
                     return self._trace(call, relaxed, reason, relaxed=True)
-                except (ValueError, TypeError) as exc:
+                except (ValueError, TypeError, errors.OpError) as exc:
                     logger.info(
                         "tf.function %s: tracing with relaxed shapes failed (%s); tracing with "
                         "the exact shapes instead.",
