@@ -23,6 +23,8 @@ from eagerflow.train.trackable import (
     slot_variables_of,
 )
 
+LAYER_WITH_WEIGHTS = "layer_with_weights-"
+
 
 def is_optimizer(obj: Any) -> bool:
     return not isinstance(obj, type) and callable(getattr(obj, "_slot_variables", None))
@@ -74,7 +76,7 @@ def keras_model_children(model: Any) -> dict[str, Any]:
         with_weights = 0
         for index, layer in enumerate(layers):
             if getattr(layer, "weights", None):
-                children[f"layer_with_weights-{with_weights}"] = layer
+                children[f"{LAYER_WITH_WEIGHTS}{with_weights}"] = layer
                 with_weights += 1
             children[f"layer-{index}"] = layer
     in_list = {id(layer) for layer in layers or ()}

@@ -19,6 +19,7 @@ from eagerflow.core.variable import Variable
 from eagerflow.graph.tf1 import checkpoint_ops
 from eagerflow.train import creation_hooks
 from eagerflow.train.checkpoint_format import CheckpointReader
+from eagerflow.train.keras_trackable import LAYER_WITH_WEIGHTS as _BUILT
 from eagerflow.train.trackable import (
     build_graph,
     escape_name,
@@ -129,7 +130,10 @@ class _Restorer:
             self._restore_variable(obj, node_id)
             return
         live = trackable_children(obj)
-        for edge in saved.get("children", ()):
+        # `layer-<j>` counts every layer, `layer_with_weights-<i>` only built ones: match the
+        # stable edges first, so a partly built model cannot pair a value with the wrong layer.
+        edges = sorted(saved.get("children", ()), key=lambda e: e["name"].startswith(_BUILT))
+        for edge in edges:
             child = live.get(edge["name"])
             if child is None and _weakly_referable(obj):
                 owner = _reference(obj, self._owner_died)

@@ -206,3 +206,15 @@ def test_guide_model_optimizer_and_global_step(tmp_path, monkeypatch, global_ste
     status.assert_consumed()
     for a, b in zip(fresh_model.variables, model.variables):
         np.testing.assert_allclose(a.numpy(), b.numpy(), rtol=1e-6)
+
+
+def test_partly_built_model_pairs_values_by_layer_index(tmp_path):
+    x = _inputs()
+    model = keras.Sequential([keras.layers.Dense(5), keras.layers.Dense(5), keras.layers.Dense(5)])
+    model(x)
+    path = train.Checkpoint(model=model).write(str(tmp_path / "c"))
+    fresh = keras.Sequential([keras.layers.Dense(5), keras.layers.Dense(5), keras.layers.Dense(5)])
+    fresh.layers[1](tf.zeros([1, 5]))  # only the middle layer is built: it is layer_with_weights-0
+    train.Checkpoint(model=fresh).read(path)
+    np.testing.assert_array_equal(fresh.layers[1].kernel.numpy(), model.layers[1].kernel.numpy())
+    np.testing.assert_array_equal(fresh(x).numpy(), model(x).numpy())
