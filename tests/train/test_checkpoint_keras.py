@@ -218,3 +218,44 @@ def test_partly_built_model_pairs_values_by_layer_index(tmp_path):
     train.Checkpoint(model=fresh).read(path)
     np.testing.assert_array_equal(fresh.layers[1].kernel.numpy(), model.layers[1].kernel.numpy())
     np.testing.assert_array_equal(fresh(x).numpy(), model(x).numpy())
+
+
+@pytest.mark.parametrize(
+    "make, shape",
+    [
+        (
+            lambda: keras.Sequential(
+                [
+                    keras.layers.Conv2D(4, 3),
+                    keras.layers.BatchNormalization(),
+                    keras.layers.Flatten(),
+                    keras.layers.Dense(3),
+                ]
+            ),
+            (2, 6, 6, 2),
+        ),
+        (lambda: keras.Sequential([keras.layers.LSTM(4), keras.layers.Dense(2)]), (2, 5, 3)),
+        (
+            lambda: keras.Sequential(
+                [keras.layers.Embedding(10, 4), keras.layers.GRU(3, return_sequences=True)]
+            ),
+            None,
+        ),
+    ],
+    ids=["conv-bn-dense", "lstm", "embedding-gru"],
+)
+def test_layer_zoo_round_trip_into_unbuilt_models(tmp_path, make, shape):
+    rng = np.random.default_rng(0)
+    if shape is None:
+        x = tf.constant(rng.integers(0, 10, (2, 5)).astype(np.int32))
+    else:
+        x = tf.constant(rng.standard_normal(shape).astype(np.float32))
+    model = make()
+    model(x)
+    for v in model.variables:  # moving statistics too, not only trainable weights
+        v.assign(rng.standard_normal(v.shape).astype(v.dtype.as_numpy_dtype))
+    path = train.Checkpoint(model=model).write(str(tmp_path / "c"))
+    fresh = make()
+    status = train.Checkpoint(model=fresh).read(path)
+    np.testing.assert_allclose(fresh(x).numpy(), model(x).numpy(), rtol=1e-6)
+    status.assert_consumed()
