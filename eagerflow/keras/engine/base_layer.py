@@ -222,8 +222,12 @@ class Layer(Module):
                 kwargs["training"] = training
         elif "training" in kwargs:
             del kwargs["training"]
-        if not expects_mask and "mask" in kwargs:
-            del kwargs["mask"]
+        input_mask = _mask_of(inputs)
+        if expects_mask:
+            if input_mask is not None and kwargs.get("mask") is None:
+                kwargs["mask"] = input_mask
+        elif "mask" in kwargs:
+            input_mask = kwargs.pop("mask")
         inputs = self._convert_inputs(inputs)
         if not self.built:
             self._maybe_build(inputs)
@@ -243,9 +247,15 @@ class Layer(Module):
             ctx.depth -= 1
         if self._activity_regularizer is not None:
             self._add_activity_loss(outputs)
+        if input_mask is not None or type(self).compute_mask is not Layer.compute_mask:
+            _set_mask(outputs, self.compute_mask(inputs, kwargs.get("mask", input_mask)))
         if self._output_shape_seen is None and not PROBE_STATE.depth:
             self._output_shape_seen = tf.nest.map_structure(_shape_of, outputs)
         return outputs
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        """The mask of the outputs: the input mask for layers that `supports_masking`."""
+        return mask if self.supports_masking else None
 
     def _convert_inputs(self, inputs: Any) -> Any:
         if type(inputs) is Tensor:
@@ -652,6 +662,28 @@ class Layer(Module):
                 "variables as attributes."
             )
         object.__setattr__(self, key, value)
+
+
+def _mask_of(inputs: Any) -> Any:
+    """The `_keras_mask` of a tensor (or the list of masks of a list), or None."""
+    if isinstance(inputs, Tensor):
+        return getattr(inputs, "_keras_mask", None)
+    if isinstance(inputs, (list, tuple)):
+        masks = [getattr(x, "_keras_mask", None) if isinstance(x, Tensor) else None for x in inputs]
+        return masks if any(m is not None for m in masks) else None
+    return None
+
+
+def _set_mask(outputs: Any, mask: Any) -> None:
+    if mask is None:
+        return
+    if isinstance(outputs, Tensor):
+        outputs._keras_mask = mask
+    elif isinstance(outputs, (list, tuple)):
+        masks = mask if isinstance(mask, (list, tuple)) else [mask] * len(outputs)
+        for output, m in zip(outputs, masks):
+            if isinstance(output, Tensor) and m is not None:
+                output._keras_mask = m
 
 
 class _NullScope:

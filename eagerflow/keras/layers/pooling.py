@@ -128,10 +128,30 @@ class GlobalMaxPooling2D(_GlobalPooling):
 
 
 class GlobalAveragePooling1D(_GlobalPooling):
-    """Average over all steps: `(batch, steps, features) -> (batch, features)`."""
+    """Average over all steps: `(batch, steps, features) -> (batch, features)`.
+
+    With a mask (from `Embedding(mask_zero=True)`), only unmasked steps are averaged.
+    """
 
     rank = 1
     _reduce_name = "reduce_mean"
+
+    def __init__(self, data_format: str | None = None, keepdims: bool = False, **kwargs: Any):
+        super().__init__(data_format=data_format, keepdims=keepdims, **kwargs)
+        self.supports_masking = True
+
+    def call(self, inputs: Any, mask: Any = None) -> Any:
+        if mask is None:
+            return super().call(inputs)
+        steps = 1 if self.data_format == "channels_last" else 2
+        weights = tf.cast(mask, inputs.dtype)
+        weights = tf.expand_dims(weights, -1 if steps == 1 else 1)
+        total = tf.reduce_sum(inputs * weights, axis=steps, keepdims=self.keepdims)
+        count = tf.reduce_sum(weights, axis=steps, keepdims=self.keepdims)
+        return total / tf.maximum(count, 1.0)
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        return None
 
 
 class GlobalMaxPooling1D(_GlobalPooling):

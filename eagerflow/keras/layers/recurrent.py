@@ -304,6 +304,7 @@ class RNN(Layer):
         self.unroll = unroll
         self.time_major = time_major
         self.input_spec = InputSpec(ndim=3)
+        self.supports_masking = True
 
     def build(self, input_shape: Any) -> None:
         shape = tf.TensorShape(input_shape)
@@ -324,24 +325,47 @@ class RNN(Layer):
         self, inputs: Any, mask: Any = None, training: Any = None, initial_state: Any = None
     ) -> Any:
         states = list(initial_state) if initial_state is not None else self._initial_state(inputs)
-        steps = tf.unstack(inputs, axis=0 if self.time_major else 1)
+        time_axis = 0 if self.time_major else 1
+        steps = tf.unstack(inputs, axis=time_axis)
+        step_masks = None
+        if mask is not None:
+            mask = tf.cast(mask, inputs.dtype)
+            step_masks = tf.unstack(mask, axis=time_axis if mask.ndim == 2 else 0)
         if self.go_backwards:
             steps = steps[::-1]
+            step_masks = step_masks[::-1] if step_masks is not None else None
         if hasattr(self.cell, "reset_dropout_masks"):
             self.cell.reset_dropout_masks()
         outputs = []
-        for x_t in steps:
-            output, states = self.cell(x_t, states, training=training)
-            states = list(states) if isinstance(states, (list, tuple)) else [states]
+        output = None
+        for t, x_t in enumerate(steps):
+            new_output, new_states = self.cell(x_t, states, training=training)
+            new_states = list(new_states) if isinstance(new_states, (list, tuple)) else [new_states]
+            if step_masks is not None:
+                # A masked step keeps the previous states and repeats the previous output.
+                keep = tf.expand_dims(step_masks[t], -1)
+                previous = output if output is not None else tf.zeros_like(new_output)
+                new_output = keep * new_output + (1.0 - keep) * previous
+                new_states = [keep * n + (1.0 - keep) * o for n, o in zip(new_states, states)]
+            output, states = new_output, new_states
             if self.return_sequences:
                 outputs.append(output)
-        if self.return_sequences:
-            result = tf.stack(outputs, axis=0 if self.time_major else 1)
-        else:
-            result = output
+        result = tf.stack(outputs, axis=time_axis) if self.return_sequences else output
         if self.return_state:
             return [result, *states]
         return result
+
+    def compute_mask(self, inputs: Any, mask: Any = None) -> Any:
+        if mask is None or not self.return_sequences:
+            return [None] * (1 + len(self._state_sizes())) if self.return_state else None
+        output_mask = mask[:, ::-1] if self.go_backwards else mask
+        if self.return_state:
+            return [output_mask] + [None] * len(self._state_sizes())
+        return output_mask
+
+    def _state_sizes(self) -> list:
+        sizes = self.cell.state_size
+        return list(sizes) if isinstance(sizes, (list, tuple)) else [sizes]
 
     def get_config(self) -> dict:
         return {
