@@ -43,10 +43,12 @@ OPS = [
     ("times_one", 1, lambda a, b: a * 1.0),
     ("plus_zero", 1, lambda a, b: 0.0 + a),
     ("neg_neg", 1, lambda a, b: tf.negative(tf.negative(a))),
-    ("const", 1, lambda a, b: a + tf.constant(np.eye(3)) * 2.0 - 1.0),
-    ("cast", 1, lambda a, b: tf.cast(a, tf.float64)),
+    ("const", 1, lambda a, b: a + tf.constant(np.eye(3), a.dtype) * 2.0 - 1.0),
+    ("cast", 1, lambda a, b: tf.cast(a, a.dtype)),
     ("exp", 1, lambda a, b: tf.exp(tf.tanh(a))),
     ("max", 2, lambda a, b: tf.maximum(a, b)),
+    ("row", 1, lambda a, b: a * tf.constant([1.0, -2.0, 0.5], a.dtype) + 1.0),
+    ("div", 2, lambda a, b: a / (tf.square(b) + 1.0)),
 ]
 
 programs = st.lists(
@@ -67,26 +69,33 @@ def _build(program: list, outputs: list):
     return f
 
 
-def _inputs(seed: int) -> list:
+def _inputs(seed: int, dtype: str) -> list:
     rng = np.random.default_rng(seed)
-    return [rng.uniform(-1, 1, (3, 3)), rng.uniform(-1, 1, (3, 3))]
+    return [rng.uniform(-1, 1, (3, 3)).astype(dtype), rng.uniform(-1, 1, (3, 3)).astype(dtype)]
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(programs, st.lists(st.integers(0, 100), min_size=1, max_size=3), st.integers(0, 3))
-def test_every_pass_preserves_results_on_random_graphs(program, outputs, seed) -> None:
+@given(
+    programs,
+    st.lists(st.integers(0, 100), min_size=1, max_size=3),
+    st.integers(0, 3),
+    st.sampled_from(["float64", "float32"]),
+)
+def test_every_pass_preserves_results_on_random_graphs(program, outputs, seed, dtype) -> None:
     f = _build(program, outputs)
-    arrays = _inputs(seed)
+    arrays = _inputs(seed, dtype)
     want = [t.numpy() for t in f(*[tf.constant(a) for a in arrays])]
     graph = tf.function(f).get_concrete_function(*[tf.constant(a) for a in arrays]).graph
     base = compile_graph(graph)(*arrays)
     for got, w in zip(base, want):
-        np.testing.assert_allclose(got, w, rtol=1e-12)
+        np.testing.assert_array_equal(got, w)
+    tol = {"rtol": 1e-10, "atol": 1e-12} if dtype == "float64" else {"rtol": 1e-5, "atol": 1e-6}
     for run_pass in PASSES:
         optimized = run_pass(graph)
         for result in (compile_graph(optimized)(*arrays), interpret(optimized, arrays)):
             for got, w in zip(result, want):
-                np.testing.assert_allclose(got, w, rtol=1e-10, atol=1e-12)
+                assert got.dtype == w.dtype and got.shape == w.shape
+                np.testing.assert_allclose(got, w, **tol)
 
 
 def _graph(f, *args):
