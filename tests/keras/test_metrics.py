@@ -125,3 +125,29 @@ def test_precision_recall_top_k():
     assert float(r([[0, 0, 1, 1]], [[0.1, 0.2, 0.9, 0.8]])) == 0.5
     with pytest.raises(ValueError, match="top_k"):
         metrics.Recall(top_k=0)
+
+
+def test_confusion_counts_by_hand():
+    y_true, y_pred = [0, 1, 1, 1, 0], [1, 0, 1, 1, 0.2]
+    assert float(metrics.TruePositives()(y_true, y_pred)) == 2.0
+    assert float(metrics.FalsePositives()(y_true, y_pred)) == 1.0
+    assert float(metrics.TrueNegatives()(y_true, y_pred)) == 1.0
+    assert float(metrics.FalseNegatives()(y_true, y_pred)) == 1.0
+    per_threshold = metrics.TruePositives(thresholds=[0.1, 0.95])([0, 1, 1], [0.2, 0.5, 0.99])
+    np.testing.assert_array_equal(per_threshold.numpy(), [2.0, 1.0])
+    weighted = metrics.FalsePositives()
+    weighted.update_state([0, 0], [1, 1], sample_weight=[2.0, 0.5])
+    assert float(weighted.result()) == 2.5
+
+
+def test_more_regression_metrics_by_hand():
+    rmse = metrics.RootMeanSquaredError()
+    assert float(rmse([[0, 1], [0, 0]], [[1, 1], [0, 0]])) == pytest.approx(0.5)
+    cos = metrics.CosineSimilarity()
+    assert float(cos([[0.0, 1.0], [1.0, 1.0]], [[1.0, 0.0], [1.0, 1.0]])) == pytest.approx(0.5)
+    mape = metrics.MeanAbsolutePercentageError()
+    assert float(mape([[2.0, 4.0]], [[1.0, 5.0]])) == pytest.approx(37.5)
+    hinge = metrics.Hinge()
+    assert float(hinge([[1.0, -1.0]], [[0.5, 0.5]])) == pytest.approx((0.5 + 1.5) / 2)
+    assert metrics.get("logcosh") is metrics.log_cosh
+    assert isinstance(metrics.get("KLDivergence"), metrics.KLDivergence)

@@ -34,13 +34,31 @@ from eagerflow.keras.metrics.accuracy_metrics import (
     top_k_categorical_accuracy,
 )
 from eagerflow.keras.metrics.base_metric import Mean, MeanMetricWrapper, Metric, Reduce, Sum
-from eagerflow.keras.metrics.confusion_metrics import AUC, Precision, Recall
+from eagerflow.keras.metrics.confusion_metrics import (
+    AUC,
+    FalseNegatives,
+    FalsePositives,
+    Precision,
+    Recall,
+    TrueNegatives,
+    TruePositives,
+)
 from eagerflow.keras.metrics.regression_metrics import (
     BinaryCrossentropy,
     CategoricalCrossentropy,
+    CategoricalHinge,
+    CosineSimilarity,
+    Hinge,
+    KLDivergence,
+    LogCoshError,
     MeanAbsoluteError,
+    MeanAbsolutePercentageError,
     MeanSquaredError,
+    MeanSquaredLogarithmicError,
+    Poisson,
+    RootMeanSquaredError,
     SparseCategoricalCrossentropy,
+    SquaredHinge,
 )
 
 mse = MSE = mean_squared_error
@@ -65,6 +83,20 @@ _CLASSES = {
         SparseTopKCategoricalAccuracy,
         Sum,
         TopKCategoricalAccuracy,
+        CategoricalHinge,
+        CosineSimilarity,
+        FalseNegatives,
+        FalsePositives,
+        Hinge,
+        KLDivergence,
+        LogCoshError,
+        MeanAbsolutePercentageError,
+        MeanSquaredLogarithmicError,
+        Poisson,
+        RootMeanSquaredError,
+        SquaredHinge,
+        TrueNegatives,
+        TruePositives,
     )
 }
 _FUNCTIONS = {

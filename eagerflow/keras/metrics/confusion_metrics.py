@@ -105,7 +105,12 @@ class _ThresholdMetric(Metric):
         self.thresholds = [float(t) for t in values]
         self.class_id = class_id
         self._threshold_tensor = convert_to_tensor(np.asarray(self.thresholds, np.float32))
-        names = {"tp": "true_positives", "fp": "false_positives", "fn": "false_negatives"}
+        names = {
+            "tp": "true_positives",
+            "fp": "false_positives",
+            "tn": "true_negatives",
+            "fn": "false_negatives",
+        }
         for key in self._counts:
             setattr(self, names[key], self.add_variable((len(self.thresholds),), name=names[key]))
 
@@ -162,6 +167,49 @@ class Recall(_ThresholdMetric):
 
     def result(self) -> Tensor:
         return self._ratio(self.true_positives.read_value(), self.false_negatives.read_value())
+
+
+class _ConfusionCount(_ThresholdMetric):
+    """One weighted confusion count per threshold (0.5 by default)."""
+
+    _key = ""
+
+    def __init__(self, thresholds=None, name=None, dtype=None):
+        self._counts = (self._key,)
+        super().__init__(thresholds, None, None, name, dtype)
+
+    def result(self) -> Tensor:
+        value = self._variables[0].read_value()
+        return value[0] if self._single else value
+
+
+class TruePositives(_ConfusionCount):
+    """The weighted number of true positives.
+
+    Example:
+        >>> float(tf.keras.metrics.TruePositives()([0, 1, 1, 1], [1, 0, 1, 1]))
+        2.0
+    """
+
+    _key = "tp"
+
+
+class FalsePositives(_ConfusionCount):
+    """The weighted number of false positives."""
+
+    _key = "fp"
+
+
+class TrueNegatives(_ConfusionCount):
+    """The weighted number of true negatives."""
+
+    _key = "tn"
+
+
+class FalseNegatives(_ConfusionCount):
+    """The weighted number of false negatives."""
+
+    _key = "fn"
 
 
 class AUC(Metric):
