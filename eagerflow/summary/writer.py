@@ -55,7 +55,7 @@ class SummaryWriter:
         >>> writer = tf.summary.create_file_writer("/tmp/logs")
         >>> with writer.as_default(step=1):
         ...     tf.summary.scalar("loss", 0.25)
-        True
+        <tf.Tensor: shape=(), dtype=bool, numpy=True>
     """
 
     def __init__(
@@ -188,7 +188,7 @@ def create_file_writer(
         >>> writer = tf.summary.create_file_writer("/tmp/logs")
         >>> with writer.as_default():
         ...     tf.summary.scalar("loss", 0.5, step=1)
-        True
+        <tf.Tensor: shape=(), dtype=bool, numpy=True>
     """
     if logdir is None:
         raise ValueError("create_file_writer: `logdir` is required, got None.")
