@@ -56,6 +56,9 @@ _IGNORED_ATTRIBUTES = frozenset(
     )
 )
 
+# Attribute values that can hold no weights: the walk skips them without further checks.
+_LEAF_TYPES = frozenset((int, float, bool, str, type(None), type(len), type(lambda: 0)))
+
 _LAYER_KWARGS = frozenset(
     ("input_shape", "batch_input_shape", "batch_size", "input_dim", "weights", "autocast")
 )
@@ -461,7 +464,7 @@ class Layer(Module):
                     visit(item)
 
         for key, value in vars(self).items():
-            if key not in _IGNORED_ATTRIBUTES:
+            if type(value) not in _LEAF_TYPES and key not in _IGNORED_ATTRIBUTES:
                 visit(value)
         return variables, layers
 
