@@ -3,7 +3,9 @@
 
 from eagerflow.ops.random_ops import (
     categorical,
+    gamma,
     normal,
+    poisson,
     set_seed,
     shuffle,
     truncated_normal,

@@ -25,10 +25,21 @@ SELU_ALPHA = 1.6732632423543772848170429916717
 SELU_SCALE = 1.0507009873554804934193349852946
 
 
-def _float_input(op: str, x: Any) -> Tensor:
+def _real_input(op: str, x: Any) -> Tensor:
+    """Relu, Relu6 and LeakyRelu take integer or floating tensors, as in TensorFlow."""
     t = x if type(x) is Tensor else convert_to_tensor(x)
     if not (t.dtype.is_floating or t.dtype.is_integer):
         raise TypeError(f"{op}: `features` must be a real tensor, got dtype {t.dtype.name}")
+    return t
+
+
+def _float_input(op: str, x: Any) -> Tensor:
+    t = x if type(x) is Tensor else convert_to_tensor(x)
+    if not t.dtype.is_floating:
+        raise TypeError(
+            f"{op}: `features` must be a floating tensor (half, float32, float64), got dtype "
+            f"{t.dtype.name}"
+        )
     return t
 
 
@@ -107,7 +118,7 @@ def relu(features: Any, name: Any = None) -> Tensor:
         >>> tf.nn.relu([-1.0, 2.0]).numpy()
         array([0., 2.], dtype=float32)
     """
-    return execute(RELU, (_float_input("Relu", features),))
+    return execute(RELU, (_real_input("Relu", features),))
 
 
 def relu6(features: Any, name: Any = None) -> Tensor:
@@ -117,7 +128,7 @@ def relu6(features: Any, name: Any = None) -> Tensor:
         >>> tf.nn.relu6([-1.0, 3.0, 8.0]).numpy()
         array([0., 3., 6.], dtype=float32)
     """
-    return execute(RELU6, (_float_input("Relu6", features),))
+    return execute(RELU6, (_real_input("Relu6", features),))
 
 
 def leaky_relu(features: Any, alpha: float = 0.2, name: Any = None) -> Tensor:
@@ -127,7 +138,7 @@ def leaky_relu(features: Any, alpha: float = 0.2, name: Any = None) -> Tensor:
         >>> tf.nn.leaky_relu([-1.0, 2.0]).numpy()
         array([-0.2,  2. ], dtype=float32)
     """
-    x = _float_input("LeakyRelu", features)
+    x = _real_input("LeakyRelu", features)
     if x.dtype.is_integer:
         from eagerflow.ops.cast_ops import cast  # noqa: PLC0415
 

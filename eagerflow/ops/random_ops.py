@@ -26,6 +26,7 @@ from eagerflow.core.dispatch import Primitive, execute
 from eagerflow.core.gradient_registry import no_gradient
 from eagerflow.core.tensor import Tensor
 from eagerflow.core.tensor_spec import TensorSpec
+from eagerflow.ops._shape_rules import broadcast_shapes
 
 DEFAULT_GRAPH_SEED = 87654321
 _MAXINT32 = 2**31 - 1
@@ -167,6 +168,29 @@ def _multinomial_rule(logits: TensorSpec, num_samples: int, output_dtype: Any, k
     return TensorSpec([logits.shape.as_list()[0], num_samples], output_dtype)
 
 
+def _gamma_kernel(xp: Any, alpha: Any, shape: tuple, key: Any) -> Any:
+    rng = xp.random.default_rng(_next_seed(key))
+    work = alpha.dtype if alpha.dtype in (xp.float32, xp.float64) else xp.float64
+    draws = rng.standard_gamma(xp.broadcast_to(alpha.astype(work), shape + alpha.shape))
+    return draws.astype(alpha.dtype, copy=False)
+
+
+def _poisson_kernel(xp: Any, lam: Any, shape: tuple, dtype: dtypes.DType, key: Any) -> Any:
+    rng = xp.random.default_rng(_next_seed(key))
+    draws = rng.poisson(xp.broadcast_to(lam.astype(xp.float64), shape + lam.shape))
+    return draws.astype(dtype.as_numpy_dtype)
+
+
+def _gamma_rule(alpha: TensorSpec, shape: tuple, key: Any) -> TensorSpec:
+    return TensorSpec(list(shape) + alpha.shape.as_list(), alpha.dtype)
+
+
+def _poisson_rule(lam: TensorSpec, shape: tuple, dtype: dtypes.DType, key: Any) -> TensorSpec:
+    return TensorSpec(list(shape) + lam.shape.as_list(), dtype)
+
+
+RANDOM_GAMMA = Primitive("RandomGamma", _gamma_kernel, _gamma_rule)
+RANDOM_POISSON = Primitive("RandomPoissonV2", _poisson_kernel, _poisson_rule)
 RANDOM_SHUFFLE = Primitive(
     "RandomShuffle", _shuffle_kernel, lambda x, key: TensorSpec(x.shape, x.dtype)
 )
@@ -179,6 +203,8 @@ STATEFUL_OPS = frozenset(
         "RandomUniformInt",
         "TruncatedNormal",
         "RandomShuffle",
+        "RandomGamma",
+        "RandomPoissonV2",
         "Multinomial",
     ]
 )
@@ -338,3 +364,58 @@ def multinomial(
 ) -> Tensor:
     """TF1's `tf.multinomial`: same as `tf.random.categorical`."""
     return categorical(logits, num_samples, dtype=output_dtype, seed=seed)
+
+
+def gamma(
+    shape: Any,
+    alpha: Any,
+    beta: Any = None,
+    dtype: Any = dtypes.float32,
+    seed: Any = None,
+    name: Any = None,
+) -> Tensor:
+    """Gamma(alpha, rate=beta) samples of shape `shape + broadcast(alpha, beta).shape`.
+
+    Unlike TensorFlow, no gradient flows to `alpha` (TF differentiates the sample implicitly).
+
+    Example:
+        >>> tf.random.gamma([4], alpha=[1.0, 2.0]).shape
+        TensorShape([4, 2])
+    """
+    from eagerflow.ops.array_ops import broadcast_to  # noqa: PLC0415
+    from eagerflow.ops.math_ops import divide  # noqa: PLC0415
+
+    dtype = _float_dtype("random.gamma", dtype)
+    alpha = convert_to_tensor(alpha, dtype=dtype)
+    if beta is not None:
+        beta = convert_to_tensor(beta, dtype=dtype)
+        both = broadcast_shapes("random.gamma", alpha.shape, beta.shape).as_list()
+        alpha = broadcast_to(alpha, both)
+    attrs = {"shape": shape_tuple("RandomGamma", shape), "key": _stream_key("gamma", seed)}
+    draws = execute(RANDOM_GAMMA, (alpha,), attrs)
+    return draws if beta is None else divide(draws, beta)
+
+
+def poisson(
+    shape: Any, lam: Any, dtype: Any = dtypes.float32, seed: Any = None, name: Any = None
+) -> Tensor:
+    """Poisson(lam) samples of shape `shape + lam.shape`, as `dtype` (float or int).
+
+    Example:
+        >>> tf.random.poisson([3], lam=[1.0, 5.0]).shape
+        TensorShape([3, 2])
+    """
+    dtype = dtypes.as_dtype(dtype)
+    if not (dtype.is_floating or dtype in (dtypes.int32, dtypes.int64)):
+        raise ValueError(f"random.poisson: `dtype` must be float or int32/int64, got {dtype.name}")
+    lam = convert_to_tensor(lam)
+    if not lam.dtype.is_floating:
+        from eagerflow.ops.cast_ops import cast  # noqa: PLC0415
+
+        lam = cast(lam, dtypes.float32)
+    attrs = {
+        "shape": shape_tuple("RandomPoissonV2", shape),
+        "dtype": dtype,
+        "key": _stream_key("poisson", seed),
+    }
+    return execute(RANDOM_POISSON, (lam,), attrs)

@@ -178,3 +178,11 @@ def test_in_top_k_counts_ties_and_zero_fraction():
     np.testing.assert_array_equal(tf.nn.in_top_k([1, 0], predictions, 1).numpy(), [True, False])
     np.testing.assert_array_equal(tf.nn.in_top_k([0, 1], predictions, 2).numpy(), [True, True])
     assert float(tf.nn.zero_fraction(tf.constant([[0, 1], [0, 0]]))) == 0.75
+
+
+def test_dtype_rules_of_activations():
+    assert tf.nn.relu(tf.constant([-1, 2])).numpy().tolist() == [0, 2]
+    assert tf.nn.leaky_relu(tf.constant([-1, 2])).dtype == tf.float32
+    with pytest.raises(TypeError, match="Softmax: `features` must be a floating"):
+        tf.nn.softmax(tf.constant([1, 2]))
+    assert tf.nn.softmax(tf.constant([1.0, 2.0], tf.float16)).dtype == tf.float16

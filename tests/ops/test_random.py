@@ -169,3 +169,15 @@ def test_stateless_ops_are_pure_functions_of_the_seed():
     u = tf.random.stateless_uniform([100], seed=[3, 4], minval=5, maxval=7, dtype=tf.int64)
     assert set(np.unique(u.numpy())) <= {5, 6}
     assert tf.random.stateless_truncated_normal([50], seed=[0, 0]).numpy().max() <= 2.0
+
+
+def test_gamma_and_poisson_moments_and_shapes():
+    tf.random.set_seed(6)
+    g = tf.random.gamma([4000], alpha=[1.0, 4.0], beta=2.0)
+    assert g.shape == [4000, 2] and g.dtype == tf.float32
+    np.testing.assert_allclose(g.numpy().mean(axis=0), [0.5, 2.0], rtol=0.08)
+    p = tf.random.poisson([4000], lam=[1.0, 6.0], dtype=tf.int32)
+    assert p.shape == [4000, 2] and p.dtype == tf.int32
+    np.testing.assert_allclose(p.numpy().mean(axis=0), [1.0, 6.0], rtol=0.08)
+    tf.random.set_seed(6)
+    np.testing.assert_array_equal(g.numpy(), tf.random.gamma([4000], [1.0, 4.0], 2.0).numpy())
