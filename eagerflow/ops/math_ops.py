@@ -14,7 +14,7 @@ from eagerflow.core.gradient_registry import RegisterGradient, no_gradient
 from eagerflow.core.tensor import Tensor, override_operator
 from eagerflow.ops import _shape_rules as rules
 from eagerflow.ops._broadcasting import unbroadcast
-from eagerflow.ops._dtype_kinds import check_kind, kind_of
+from eagerflow.ops._dtype_kinds import kind_of
 
 
 def _binary(prim: Primitive, x: Any, y: Any) -> Tensor:
@@ -239,168 +239,6 @@ def add_n(inputs: Any, name: Any = None) -> Tensor:
     return execute(ADD_N, tuple(tensors))
 
 
-# -- pow, maximum, minimum, squared difference, division without NaN ------------------------
-def _pow_kernel(xp: Any, x: Any, y: Any) -> Any:
-    if x.dtype.kind in "iu" and (y < 0).any():
-        raise errors.InvalidArgumentError(
-            None, None, "Pow: integers to negative integer powers are not allowed"
-        )
-    return xp.power(x, y)
-
-
-def _div_no_nan_kernel(xp: Any, x: Any, y: Any) -> Any:
-    zero = y == 0
-    return xp.where(zero, 0, x / xp.where(zero, 1, y)).astype(x.dtype, copy=False)
-
-
-POW = Primitive("Pow", _pow_kernel, rules.broadcasting("Pow"))
-MAXIMUM = Primitive("Maximum", lambda xp, x, y: xp.maximum(x, y), rules.broadcasting("Maximum"))
-MINIMUM = Primitive("Minimum", lambda xp, x, y: xp.minimum(x, y), rules.broadcasting("Minimum"))
-SQUARED_DIFFERENCE = Primitive(
-    "SquaredDifference",
-    lambda xp, x, y: xp.square(x - y),
-    rules.broadcasting("SquaredDifference"),
-)
-DIV_NO_NAN = Primitive("DivNoNan", _div_no_nan_kernel, rules.broadcasting("DivNoNan"))
-
-
-@RegisterGradient("Pow")
-def _pow_grad(op: Any, grad: Tensor) -> list:
-    from eagerflow.ops.cast_ops import cast  # noqa: PLC0415
-
-    x, y = op.inputs
-    z = op.outputs[0]
-    gx = gy = None
-    if _needs(op, 0):
-        gx = unbroadcast(multiply(grad, multiply(y, pow(x, subtract(y, 1)))), x)
-    if _needs(op, 1):
-        # d/dy x^y = x^y log(x), taken as 0 where x <= 0 (TF's convention); the mask keeps
-        # the log's argument positive so no NaN leaks into the product.
-        positive = cast(greater(x, 0), x.dtype)
-        log_x = multiply(log(add(multiply(x, positive), subtract(1, positive))), positive)
-        gy = unbroadcast(multiply(grad, multiply(z, log_x)), y)
-    return [gx, gy]
-
-
-def _select_grads(op: Any, grad: Tensor, x_wins: Tensor) -> list:
-    from eagerflow.ops.cast_ops import cast  # noqa: PLC0415
-
-    x, y = op.inputs
-    gx = multiply(grad, cast(x_wins, grad.dtype))
-    return [unbroadcast(gx, x.shape), unbroadcast(subtract(grad, gx), y.shape)]
-
-
-@RegisterGradient("Maximum")
-def _maximum_grad(op: Any, grad: Tensor) -> list:
-    # Ties send the whole gradient to x, as TF.
-    return _select_grads(op, grad, greater_equal(op.inputs[0], op.inputs[1]))
-
-
-@RegisterGradient("Minimum")
-def _minimum_grad(op: Any, grad: Tensor) -> list:
-    return _select_grads(op, grad, less_equal(op.inputs[0], op.inputs[1]))
-
-
-@RegisterGradient("SquaredDifference")
-def _squared_difference_grad(op: Any, grad: Tensor) -> list:
-    x, y = op.inputs
-    gx = multiply(grad, multiply(subtract(x, y), 2))
-    return [unbroadcast(gx, x.shape), unbroadcast(negative(gx), y.shape)]
-
-
-@RegisterGradient("DivNoNan")
-def _div_no_nan_grad(op: Any, grad: Tensor) -> list:
-    x, y = op.inputs
-    gx = divide_no_nan(grad, y)
-    gy = multiply(grad, divide_no_nan(divide_no_nan(negative(x), y), y))
-    return [unbroadcast(gx, x.shape), unbroadcast(gy, y.shape)]
-
-
-def pow(x: Any, y: Any, name: Any = None) -> Tensor:  # noqa: A001 (TF's name)
-    """Computes x ** y elementwise, with broadcasting.
-
-    Example:
-        >>> tf.pow(tf.constant([2, 3]), 2).numpy()
-        array([4, 9], dtype=int32)
-    """
-    return _binary(POW, x, y)
-
-
-def maximum(x: Any, y: Any, name: Any = None) -> Tensor:
-    """Returns the elementwise maximum; the gradient goes to x where x >= y, as TF.
-
-    Example:
-        >>> tf.maximum(tf.constant([1.0, 5.0]), 3.0).numpy()
-        array([3., 5.], dtype=float32)
-    """
-    return _binary(MAXIMUM, x, y)
-
-
-def minimum(x: Any, y: Any, name: Any = None) -> Tensor:
-    """Returns the elementwise minimum; the gradient goes to x where x <= y, as TF.
-
-    Example:
-        >>> tf.minimum(tf.constant([1.0, 5.0]), 3.0).numpy()
-        array([1., 3.], dtype=float32)
-    """
-    return _binary(MINIMUM, x, y)
-
-
-def squared_difference(x: Any, y: Any, name: Any = None) -> Tensor:
-    """Returns (x - y) * (x - y) elementwise.
-
-    Example:
-        >>> tf.math.squared_difference(3.0, 1.0).numpy()
-        4.0
-    """
-    return _binary(SQUARED_DIFFERENCE, x, y)
-
-
-def divide_no_nan(x: Any, y: Any, name: Any = None) -> Tensor:
-    """Computes x / y elementwise, giving 0 where y is 0 (even for x = 0 or inf).
-
-    Example:
-        >>> tf.math.divide_no_nan(tf.constant([1.0, 2.0]), tf.constant([0.0, 4.0])).numpy()
-        array([0. , 0.5], dtype=float32)
-    """
-    x, y = binary_operands("DivNoNan", x, y)
-    check_kind("DivNoNan", x, "fc", "floating-point inputs")
-    return execute(DIV_NO_NAN, (x, y))
-
-
-def realdiv(x: Any, y: Any, name: Any = None) -> Tensor:
-    """Divides x by y elementwise, in the inputs' dtype (`tf.realdiv`).
-
-    Example:
-        >>> tf.realdiv(1.0, 4.0).numpy()
-        0.25
-    """
-    return _binary(REAL_DIV, x, y)
-
-
-def div(x: Any, y: Any, name: Any = None) -> Tensor:
-    """TF1's `tf.div`: Python 2 division, flooring for integers, true division for floats.
-
-    Example:
-        >>> tf.compat.v1.div(7, 2).numpy()
-        3
-    """
-    x, y = binary_operands("Div", x, y)
-    if kind_of(x) in "iub":
-        return execute(FLOOR_DIV, (x, y))
-    return execute(REAL_DIV, (x, y))
-
-
-def scalar_mul(scalar: Any, x: Any, name: Any = None) -> Tensor:
-    """Multiplies the tensor x by a scalar.
-
-    Example:
-        >>> tf.math.scalar_mul(2.0, tf.constant([1.0, 2.0])).numpy()
-        array([2., 4.], dtype=float32)
-    """
-    return multiply(scalar, x)
-
-
 # -- unary math --------------------------------------------------------------------------
 EXP = Primitive("Exp", lambda xp, x: xp.exp(x), rules.unary)
 LOG = Primitive("Log", lambda xp, x: xp.log(x), rules.unary)
@@ -570,12 +408,22 @@ override_operator("__floordiv__", floordiv)
 override_operator("__rfloordiv__", _reflected(floordiv))
 override_operator("__mod__", floormod)
 override_operator("__rmod__", _reflected(floormod))
-override_operator("__pow__", pow)
-override_operator("__rpow__", _reflected(pow))
 override_operator("__lt__", less)
 override_operator("__le__", less_equal)
 override_operator("__gt__", greater)
 override_operator("__ge__", greater_equal)
 override_operator("__eq__", _tensor_equals)
 override_operator("__ne__", _tensor_not_equals)
-div_no_nan = divide_no_nan
+
+# Split out to math_binary_ops.py; re-exported for `from eagerflow.ops.math_ops import ...`.
+from eagerflow.ops.math_binary_ops import (  # noqa: E402, F401
+    div,
+    div_no_nan,
+    divide_no_nan,
+    maximum,
+    minimum,
+    pow,
+    realdiv,
+    scalar_mul,
+    squared_difference,
+)
