@@ -23,6 +23,7 @@ from eagerflow.core.dispatch import Primitive, execute
 from eagerflow.core.gradient_registry import RegisterGradient
 from eagerflow.core.tensor import Tensor, override_operator
 from eagerflow.core.tensor_spec import TensorSpec
+from eagerflow.core.variable import Variable
 
 
 # -- canonical indices ----------------------------------------------------------------------
@@ -130,7 +131,7 @@ def canonical_index(
     return tuple(out)
 
 
-def _numpy_index(index: tuple, bounds: tuple = ()) -> tuple:
+def numpy_index(index: tuple, bounds: tuple = ()) -> tuple:
     if bounds:
         index = tuple(tuple(int(bounds[v[1]]) if type(v) is tuple else v for v in e) for e in index)
     parts: list = []
@@ -163,7 +164,7 @@ def _sliced_dims(dims: list, index: tuple) -> list:
 
 # -- StridedSlice and its gradient ----------------------------------------------------------
 def _strided_slice_kernel(xp: Any, x: Any, *bounds: Any, index: tuple) -> Any:
-    return x[_numpy_index(index, bounds)]
+    return x[numpy_index(index, bounds)]
 
 
 def _strided_slice_rule(x: TensorSpec, *bounds: TensorSpec, index: tuple) -> TensorSpec:
@@ -172,7 +173,7 @@ def _strided_slice_rule(x: TensorSpec, *bounds: TensorSpec, index: tuple) -> Ten
 
 def _strided_slice_grad_kernel(xp: Any, like: Any, dy: Any, *bounds: Any, index: tuple) -> Any:
     out = xp.zeros(like.shape, dtype=dy.dtype)
-    out[_numpy_index(index, bounds)] = dy
+    out[numpy_index(index, bounds)] = dy
     return out
 
 
@@ -331,7 +332,7 @@ def _basic_getitem(x: Tensor, key: tuple) -> Tensor:
 _BASIC_TYPES = (int, builtins.slice, type(None), type(Ellipsis))
 
 
-def _is_advanced(k: Any) -> bool:
+def is_advanced(k: Any) -> bool:
     if type(k) in _BASIC_TYPES:
         return False
     if isinstance(k, (list, np.ndarray)):
@@ -365,13 +366,20 @@ def getitem(tensor: Any, key: Any) -> Tensor:
         array([[1],
                [4]], dtype=int32)
     """
-    x = tensor if type(tensor) is Tensor else convert_to_tensor(tensor)
+    if type(tensor) is Tensor:
+        x = tensor
+    elif isinstance(tensor, Variable):
+        from eagerflow.ops.variable_slice_ops import sliced_variable  # noqa: PLC0415
+
+        return sliced_variable(tensor, key)
+    else:
+        x = convert_to_tensor(tensor)
     if type(key) is int:
         dims = dims_of(x)
         if dims and dims[0] is not None and 0 <= key < dims[0]:
             return execute(STRIDED_SLICE, (x,), {"index": (("index", key),)})
     key = list(key) if isinstance(key, tuple) else [key]
-    advanced = [i for i, k in enumerate(key) if _is_advanced(k)]
+    advanced = [i for i, k in enumerate(key) if is_advanced(k)]
     if not advanced:
         return _basic_getitem(x, tuple(key))
     if len(advanced) > 1:

@@ -23,6 +23,7 @@ MODULES = [
     "rearrange_ops",
     "search_ops",
     "shape_ops",
+    "variable_slice_ops",
 ]
 
 

@@ -304,3 +304,24 @@ def test_one_hot_dtype_follows_python_on_value_and_unique_fields() -> None:
     u = tf.unique([3, 3, 1])
     assert u.y.numpy().tolist() == [3, 1] and u.idx.numpy().tolist() == [0, 0, 1]
     assert tf.unique_with_counts([3, 3, 1]).count.numpy().tolist() == [2, 1]
+
+
+# -- sliced variable assignment ------------------------------------------------------------
+def test_sliced_variable_assign_writes_into_the_variable() -> None:
+    v = tf.Variable([[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]])
+    assert v[0, 1:].assign([7.0, 8.0]) is v
+    v[:, 0].assign(0.0)
+    v[-1, ::-2].assign(tf.constant([9.0, 10.0]))
+    np.testing.assert_allclose(v.numpy(), [[0, 7, 8], [10, 5, 9]])
+    with pytest.raises(ValueError, match="does not fit"):
+        v[0].assign([1.0, 2.0])
+    with pytest.raises(tf.errors.InvalidArgumentError, match="dtype"):
+        v[0].assign(tf.constant([1, 2, 3]))
+
+
+def test_sliced_variable_is_still_a_differentiable_tensor() -> None:
+    v = tf.Variable([1.0, 2.0, 3.0])
+    with tf.GradientTape() as tape:
+        y = tf.reduce_sum(v[1:] * v[1:])
+    np.testing.assert_allclose(tape.gradient(y, v).numpy(), [0.0, 4.0, 6.0])
+    assert not hasattr(v[[0, 1]], "assign")
