@@ -67,16 +67,56 @@ def _output_rule(x: TensorSpec, *rest: TensorSpec, **attrs: Any) -> TensorSpec:
 
 
 # -- max pooling ---------------------------------------------------------------------------
+def _tiles(x: Any, attrs: dict) -> Any:
+    """Non-overlapping windows (ksize == strides, no padding) as a [N, OH, KH, OW, KW, C]
+    view of x, or None. Keras' default MaxPooling2D takes this copy-free path."""
+    kh, kw = attrs["ksize"]
+    if attrs["strides"] != (kh, kw):
+        return None
+    n, h, w, c = x.shape
+    if attrs["padding"] == "SAME" and (h % kh or w % kw):
+        return None
+    oh, ow = h // kh, w // kw
+    if oh == 0 or ow == 0:
+        return None
+    return x[:, : oh * kh, : ow * kw].reshape(n, oh, kh, ow, kw, c)
+
+
+def _first_max_masks(xp: Any, tiles: Any, y: Any) -> Any:
+    """Yields (i, j, mask) marking, per window, the first position (row-major) equal to y."""
+    taken = xp.zeros(y.shape, dtype=bool)
+    for i in range(tiles.shape[2]):
+        for j in range(tiles.shape[4]):
+            hit = (tiles[:, :, i, :, j, :] == y) & ~taken
+            taken |= hit
+            yield i, j, hit
+
+
 def _max_pool_kernel(xp: Any, x: Any, **attrs: Any) -> Any:
     fmt = attrs["data_format"]
     x = win.to_nhwc(xp, x, fmt)
+    tiles = _tiles(x, attrs)
+    if tiles is not None:
+        return win.from_nhwc(xp, tiles.max(axis=(2, 4)), fmt)
     cols, _, _ = _windows(xp, x, attrs, "MaxPool", _lowest(xp, x.dtype))
     return win.from_nhwc(xp, cols.max(axis=3), fmt)
 
 
 def _max_pool_grad_kernel(xp: Any, x: Any, y: Any, g: Any, **attrs: Any) -> Any:
     fmt = attrs["data_format"]
-    x, g = win.to_nhwc(xp, x, fmt), win.to_nhwc(xp, g, fmt)
+    x, y, g = (win.to_nhwc(xp, a, fmt) for a in (x, y, g))
+    tiles = _tiles(x, attrs)
+    if tiles is not None:
+        n, oh, kh, ow, kw, c = tiles.shape
+        d_tiles = xp.empty(tiles.shape, dtype=g.dtype)
+        for i, j, hit in _first_max_masks(xp, tiles, y):
+            d_tiles[:, :, i, :, j, :] = g * hit
+        d_tiles = d_tiles.reshape(n, oh * kh, ow * kw, c)
+        if d_tiles.shape != x.shape:  # rows / columns no window covers get zero gradient
+            dx = xp.zeros(x.shape, dtype=g.dtype)
+            dx[:, : oh * kh, : ow * kw] = d_tiles
+            d_tiles = dx
+        return win.from_nhwc(xp, d_tiles, fmt)
     mask, _, pads = _argmax_mask(xp, x, attrs, "MaxPoolGrad")
     cols = mask * g[:, :, :, None, :]
     n, oh, ow, _, c = cols.shape
@@ -87,7 +127,14 @@ def _max_pool_grad_kernel(xp: Any, x: Any, y: Any, g: Any, **attrs: Any) -> Any:
 
 def _max_pool_grad_grad_kernel(xp: Any, x: Any, y: Any, gg: Any, **attrs: Any) -> Any:
     fmt = attrs["data_format"]
-    x, gg = win.to_nhwc(xp, x, fmt), win.to_nhwc(xp, gg, fmt)
+    x, y, gg = (win.to_nhwc(xp, a, fmt) for a in (x, y, gg))
+    tiles = _tiles(x, attrs)
+    if tiles is not None:
+        gg_tiles = _tiles(gg, attrs)
+        out = xp.zeros(y.shape, dtype=gg.dtype)
+        for i, j, hit in _first_max_masks(xp, tiles, y):
+            out += gg_tiles[:, :, i, :, j, :] * hit
+        return win.from_nhwc(xp, out, fmt)
     mask, _, _ = _argmax_mask(xp, x, attrs, "MaxPoolGradGrad")
     cols, _, _ = _windows(xp, gg, attrs, "MaxPoolGradGrad")
     return win.from_nhwc(xp, (cols * mask).sum(axis=3), fmt)

@@ -338,3 +338,34 @@ SPECS += [
         (Arg((2, 9, 3)), Arg((3, 3, 4))),
     ),
 ]
+
+SPECS += [
+    OpSpec(
+        "max_pool2d_tiles_grad",
+        lambda x, g: input_grad(lambda a, _: tf.nn.max_pool2d(a, 2, 2, "VALID"), x, None, g),
+        lambda x, g: ref_max_pool_grad(x, g, (2, 2), (2, 2), "VALID"),
+        (Arg((2, 7, 5, 3)), Arg((2, 3, 2, 3))),
+    ),
+    OpSpec(
+        "max_pool2d_tiles_grad_grad",
+        lambda x, g, h: max_pool_grad_grad(x, g, h, ksize=2, strides=2, padding="SAME"),
+        lambda x, g, h: tiles_grad_grad_ref(x, h),
+        (Arg((2, 6, 4, 3)), Arg((2, 3, 2, 3)), Arg((2, 6, 4, 3))),
+    ),
+]
+
+
+def tiles_grad_grad_ref(x, h):
+    n, hh, ww, c = x.shape
+    xt = (
+        x.reshape(n, hh // 2, 2, ww // 2, 2, c)
+        .transpose(0, 1, 3, 2, 4, 5)
+        .reshape(n, hh // 2, ww // 2, 4, c)
+    )
+    ht = (
+        h.reshape(n, hh // 2, 2, ww // 2, 2, c)
+        .transpose(0, 1, 3, 2, 4, 5)
+        .reshape(n, hh // 2, ww // 2, 4, c)
+    )
+    first = np.argmax(xt, axis=3)[:, :, :, None, :]
+    return np.take_along_axis(ht, first, axis=3)[:, :, :, 0, :]
