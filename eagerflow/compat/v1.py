@@ -38,12 +38,16 @@ from eagerflow.ops.sequence_ops import linspace as lin_space
 from eagerflow.ops.pad_ops import pad
 from eagerflow.ops.slicing_ops import slice, strided_slice
 from eagerflow.ops.sort_ops import argsort, sort, unique, unique_with_counts
-
-
-def enable_eager_execution(
-    config: object = None, device_policy: object = None, execution_mode: object = None
-) -> None:
-    """Eager execution is eagerflow's default; kept so TF1 programs run unchanged."""
-    from eagerflow.core.context import CONFIG  # noqa: PLC0415
-
-    CONFIG.eager = True
+from eagerflow.graph.tf1.graph import Graph, get_default_graph, reset_default_graph
+from eagerflow.graph.tf1.graph import disable_eager_execution, enable_eager_execution
+from eagerflow.graph.tf1.graph import disable_v2_behavior, enable_v2_behavior
+from eagerflow.graph.tf1.graph import control_dependencies, group, no_op
+from eagerflow.graph.tf1.graph import placeholder, placeholder_with_default
+from eagerflow.graph.tf1.session import Session, InteractiveSession, get_default_session
+from eagerflow.graph.tf1.variables import global_variables, trainable_variables, local_variables
+from eagerflow.graph.tf1.variables import global_variables_initializer, variables_initializer
+from eagerflow.graph.tf1.variables import initialize_all_variables, local_variables_initializer
+from eagerflow.graph.tf1.variables import report_uninitialized_variables
+from eagerflow.graph.tf1.variables import is_variable_initialized
+from eagerflow.graph.tf1.gradients import gradients
+from eagerflow.graph.tf1.script_ops import py_func, py_function, numpy_function

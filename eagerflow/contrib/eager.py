@@ -8,3 +8,4 @@ from eagerflow.core.context import executing_eagerly
 from eagerflow.core.variable import Variable
 from eagerflow.device_scope import num_gpus
 from eagerflow.keras.metrics import tfe_metrics as metrics
+from eagerflow.graph.tf1.script_ops import eager_py_func as py_func

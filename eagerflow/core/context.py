@@ -46,8 +46,11 @@ CONFIG = _Config()
 
 
 def executing_eagerly() -> bool:
-    """True when ops run immediately (not inside tf.function tracing or a TF1 graph)."""
-    return _STATE.graph is None and CONFIG.eager
+    """True when ops run immediately (not inside tf.function tracing or a TF1 graph).
+
+    With eager execution disabled the thread's default graph is installed as `graph`, so the
+    graph alone decides (a `py_function` callback, which leaves the graph, runs eagerly)."""
+    return _STATE.graph is None
 
 
 def push_tape(tape: Any) -> None:

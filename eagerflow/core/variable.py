@@ -94,7 +94,7 @@ class Variable:
         base = name if name is not None else "Variable"
         self._name = f"{scope}/{base}:0" if scope else f"{base}:0"
         if graph is not None:
-            graph.created_variables.append(self)
+            graph.variable_created(self)
 
     # -- reading ------------------------------------------------------------------------
     def _as_tensor(self, dtype: Any = None) -> Tensor:

@@ -27,6 +27,11 @@ def unbroadcast(grad: Any, shape: Any) -> Any:
     if grad_shape == target:
         return grad
     lead = len(grad_shape) - len(target)
+    if None in target:  # unknown dims (graphs): keep the size-1 dims instead of reshaping
+        if lead > 0:
+            grad = reduce_sum(grad, axis=list(range(lead)))
+        ones = [i for i, dim in enumerate(target) if dim == 1 and grad_shape[lead + i] != 1]
+        return reduce_sum(grad, axis=ones, keepdims=True) if ones else grad
     axes = list(range(lead))
     for i, dim in enumerate(target):
         if dim == 1 and grad_shape[lead + i] != 1:

@@ -34,6 +34,8 @@ GRAD2_SPECS = [s for s in SPECS if s.grad and s.grad2]
 COVERED_ELSEWHERE = {"CustomGradient", "ReadVariableOp"}
 # Graph-only control flow (nodes exist only inside tf.function): tests/graph covers them.
 COVERED_ELSEWHERE |= {"If", "Case", "While"}
+# The Python callback op (tf.py_function): tests/graph/tf1/test_script_ops.py covers it.
+COVERED_ELSEWHERE |= {"EagerPyFunc"}
 
 
 def _flat(result) -> list:

@@ -33,7 +33,7 @@ def gradients(
     """`tf.gradients`: the symbolic sum of `dys/dx` for each `x` in `xs` (graph mode only).
 
     `xs` may hold tensors or variables; an `x` that `ys` does not depend on gets None (or
-    zeros with `unconnected_gradients='zero'`).
+    zeros with `unconnected_gradients='zero'`). Tensors in `stop_gradients` are held constant.
 
     Example:
         >>> with tf.Graph().as_default():
@@ -46,8 +46,7 @@ def gradients(
     ys = [y if isinstance(y, Tensor) else convert_to_tensor(y) for y in nest.flatten(ys)]
     xs = nest.flatten(xs)
     graph = _graph_of(ys)
-    if stop_gradients is not None:
-        raise NotImplementedError("tf.gradients: stop_gradients is not supported; use tf.stop_gradient.")
+    stops = {id(t) for t in nest.flatten(stop_gradients)} if stop_gradients is not None else set()
     mode = getattr(unconnected_gradients, "value", unconnected_gradients)
     with _building(graph):
         from eagerflow.ops.array_ops import ones_like, zeros_like  # noqa: PLC0415
@@ -55,15 +54,16 @@ def gradients(
 
         grad_ys = [None] * len(ys) if grad_ys is None else nest.flatten(grad_ys)
         if len(grad_ys) != len(ys):
-            raise ValueError(
-                f"tf.gradients: Passed {len(grad_ys)} grad_ys for {len(ys)} ys."
-            )
+            raise ValueError(f"tf.gradients: Passed {len(grad_ys)} grad_ys for {len(ys)} ys.")
         seeds: dict[int, Any] = {}
         for y, g in zip(ys, grad_ys):
             g = ones_like(y) if g is None else convert_to_tensor(g, dtype=y.dtype)
             seeds[id(y)] = g if id(y) not in seeds else add(seeds[id(y)], g)
+        # An op producing a stop_gradients tensor is left out: gradients stop there.
         records = [
-            OpRecord(n.op, n.inputs, n.outputs, n.attrs) for n in graph.nodes if n.kind == OP
+            OpRecord(n.op, n.inputs, n.outputs, n.attrs)
+            for n in graph.nodes
+            if n.kind == OP and not any(id(o) in stops for o in n.outputs)
         ]
         grads = backward(records, seeds, {id(x) for x in xs})
         out = []

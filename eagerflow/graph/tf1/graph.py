@@ -37,6 +37,27 @@ def _no_outputs(*specs: Any, **attrs: Any) -> list:
 NO_OP = Primitive("NoOp", lambda xp, *args: (), _no_outputs, num_outputs=-1)
 
 
+class GraphTensor(SymbolicTensor):
+    """A tensor of a TF1 graph: hashable (a `feed_dict` key), evaluated by a session."""
+
+    __slots__ = ()
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def eval(self, feed_dict: dict | None = None, session: Any = None) -> Any:
+        """The tensor's value in `session` (default: the default session)."""
+        from eagerflow.graph.tf1.session import get_default_session  # noqa: PLC0415 (cycle)
+
+        session = session or get_default_session()
+        if session is None:
+            raise ValueError(
+                "Cannot evaluate tensor using `eval()`: No default session is registered. Use "
+                "`with sess.as_default()` or pass an explicit session to `eval(session=sess)`"
+            )
+        return session.run(self, feed_dict)
+
+
 class Graph(_IRGraph):
     """`tf.Graph`: a TF1 dataflow graph that ops add nodes to while it is the default graph.
 
@@ -58,6 +79,8 @@ class Graph(_IRGraph):
         self.global_variables: list[Any] = []
         self.trainable_variables: list[Any] = []
         self.initializers: dict[int, Node] = {}
+        # id(variable) -> the update node restoring its checkpoint value (checkpoint_ops.py).
+        self.restore_ops: dict[int, Node] = {}
         # id(variable) -> the read-only placeholder array it holds until initialized.
         self._uninitialized: dict[int, np.ndarray] = {}
         self._pending_initial: SymbolicTensor | None = None
@@ -69,6 +92,7 @@ class Graph(_IRGraph):
         if self._finalized:
             raise RuntimeError("Graph is finalized and cannot be modified.")
         node = super()._new_node(op, kind, inputs, attrs, specs)
+        node.outputs = tuple(GraphTensor(self, node, i, spec) for i, spec in enumerate(specs))
         if self._control_stack:
             deps = [d for level in self._control_stack for d in level]
             if deps:

@@ -133,6 +133,8 @@ class Session:
                 results.append(None)
             elif isinstance(target, SymbolicTensor):
                 results.append(_as_result(by_id[id(target)]))
+            elif isinstance(target, Tensor):
+                results.append(_as_result(np.array(target._value)))
             else:  # a variable: its value after the run
                 if not _is_initialized(self.graph, target):
                     raise errors.FailedPreconditionError(
@@ -148,8 +150,8 @@ class Session:
             if fetch._graph is not self.graph:
                 raise ValueError(f"Tensor {fetch!r} is not an element of this graph.")
             return fetch
-        if isinstance(fetch, Node):
-            return fetch
+        if isinstance(fetch, (Node, Tensor)):
+            return fetch  # an op, or an eager tensor (tf.constant in a graph): its value
         if hasattr(fetch, "_as_tensor") and not isinstance(fetch, Tensor):
             return fetch  # a variable
         if fetch is None:
@@ -279,14 +281,18 @@ def _feed_array(tensor: SymbolicTensor, value: Any, key: Any) -> np.ndarray:
     if isinstance(value, Tensor) or hasattr(value, "_as_tensor"):
         value = value.numpy()
     np_dtype = tensor.dtype.as_numpy_dtype
+    python_int = isinstance(value, int) and not isinstance(value, bool)
     try:
         array = np.asarray(value, dtype=np_dtype)
     except (TypeError, ValueError, OverflowError) as e:
-        raise TypeError(
-            f"Cannot convert feed value {value!r} to Tensor type {tensor.dtype.name} for "
-            f"Tensor '{_tensor_name(tensor)}': {e}"
-        ) from None
-    if isinstance(value, int) and not isinstance(value, bool) and array.item() != value:
+        if python_int:
+            array = None
+        else:
+            raise TypeError(
+                f"Cannot convert feed value {value!r} to Tensor type {tensor.dtype.name} for "
+                f"Tensor '{_tensor_name(tensor)}': {e}"
+            ) from None
+    if python_int and (array is None or array.item() != value):
         raise TypeError(
             f"Type of feed value {value} with type {type(value)} is not compatible with Tensor "
             f"type {tensor.dtype.name}. Try explicitly setting the type of the feed tensor to a "

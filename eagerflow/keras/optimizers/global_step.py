@@ -1,4 +1,5 @@
-"""The TF1 global step: one int64 `Variable` named "global_step" per process.
+"""The TF1 global step: one int64 `Variable` named "global_step" per process (per graph in a
+TF1 graph, kept in its "global_step" collection).
 
 `tf.train.get_or_create_global_step()` and `tf.compat.v1.train.get_global_step()` share it;
 TF1 optimizers increment it in `apply_gradients(..., global_step=...)`.
@@ -10,9 +11,18 @@ from typing import Any
 
 import numpy as np
 
+from eagerflow.core.context import state
 from eagerflow.core.variable import Variable
+from eagerflow.graph.tf1.graph import Graph
 
 _GLOBAL_STEP: list[Variable] = []
+
+
+def _store(graph: Any = None) -> list:
+    graph = state().graph if graph is None else graph
+    if isinstance(graph, Graph):
+        return graph.collections.setdefault("global_step", [])
+    return _GLOBAL_STEP
 
 
 def get_global_step(graph: Any = None) -> Variable | None:
@@ -22,15 +32,17 @@ def get_global_step(graph: Any = None) -> Variable | None:
         >>> tf.train.get_global_step() is tf.train.get_or_create_global_step()
         True
     """
-    return _GLOBAL_STEP[0] if _GLOBAL_STEP else None
+    store = _store(graph)
+    return store[0] if store else None
 
 
 def create_global_step(graph: Any = None) -> Variable:
     """Creates the global step; raises `ValueError` if it already exists."""
-    if _GLOBAL_STEP:
+    store = _store(graph)
+    if store:
         raise ValueError('"global_step" already exists.')
     step = Variable(np.int64(0), trainable=False, name="global_step", dtype="int64")
-    _GLOBAL_STEP.append(step)
+    store.append(step)
     return step
 
 
@@ -42,8 +54,8 @@ def get_or_create_global_step(graph: Any = None) -> Variable:
         >>> step.dtype
         tf.int64
     """
-    step = get_global_step()
-    return create_global_step() if step is None else step
+    step = get_global_step(graph)
+    return create_global_step(graph) if step is None else step
 
 
 def global_step(sess: Any, global_step_tensor: Any) -> int:

@@ -14,6 +14,7 @@ from typing import Any
 
 from eagerflow.core.dispatch import Primitive, execute_update
 from eagerflow.core.gradient_registry import no_gradient
+from eagerflow.graph.tf1 import optimizer_ops as tf1_optimizer_ops
 from eagerflow.keras.optimizers._update_primitives import scalar_as, update_spec
 from eagerflow.keras.optimizers.adagrad import Adagrad
 from eagerflow.keras.optimizers.adam import Adam
@@ -28,7 +29,15 @@ class _TF1Methods:
     def apply_gradients(
         self, grads_and_vars: Iterable, global_step: Any = None, name: Any = None
     ) -> Any:
-        """Applies the gradients, then increments `global_step` if given (returns it)."""
+        """Applies the gradients, then increments `global_step` if given (returns it).
+
+        In a TF1 graph it returns the train op that does both when run."""
+        if tf1_optimizer_ops.in_tf1_graph():
+            pairs = list(grads_and_vars)
+            return tf1_optimizer_ops.updates_as_op(lambda: self._apply_tf1(pairs, global_step))
+        return self._apply_tf1(grads_and_vars, global_step)
+
+    def _apply_tf1(self, grads_and_vars: Iterable, global_step: Any) -> Any:
         _KerasOptimizer.apply_gradients(self, grads_and_vars)
         if global_step is not None:
             return global_step.assign_add(1)
@@ -38,6 +47,8 @@ class _TF1Methods:
         """`[(gradient, variable), ...]` of the zero-argument function `loss`."""
         from eagerflow.autodiff.tape import GradientTape  # noqa: PLC0415  (autodiff imports late)
 
+        if not callable(loss) and tf1_optimizer_ops.in_tf1_graph():
+            return tf1_optimizer_ops.compute_gradients(loss, var_list)
         if not callable(loss):
             raise RuntimeError(
                 f"{type(self).__name__}.compute_gradients: `loss` should be a function when "
