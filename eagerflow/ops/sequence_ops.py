@@ -56,11 +56,17 @@ def fill(dims: Any, value: Any, name: Any = None) -> Tensor:
 
 
 # -- range ----------------------------------------------------------------------------------
-def _range_kernel(xp: Any, start: Any, limit: Any, delta: Any, dtype: Any) -> Any:
+# While tracing, a bound may be a symbolic scalar: it becomes input j and its attr ("arg", j).
+def _range_kernel(xp: Any, *args: Any, start: Any, limit: Any, delta: Any, dtype: Any) -> Any:
+    start, limit, delta = (
+        args[v[1]].item() if type(v) is tuple else v for v in (start, limit, delta)
+    )
     return xp.arange(start, limit, delta, dtype=dtype._np)
 
 
-def _range_rule(start: Any, limit: Any, delta: Any, dtype: Any) -> TensorSpec:
+def _range_rule(*args: Any, start: Any, limit: Any, delta: Any, dtype: Any) -> TensorSpec:
+    if tuple in (type(start), type(limit), type(delta)):
+        return TensorSpec([None], dtype)
     return TensorSpec([builtins.max(0, int(np.ceil((limit - start) / delta)))], dtype)
 
 
@@ -72,6 +78,10 @@ def _scalar(value: Any) -> tuple:
     """(python number, dtype it implies) for a range argument."""
     if isinstance(value, Tensor) or hasattr(value, "_as_tensor"):
         t = convert_to_tensor(value)
+        if t._value is None:  # symbolic while tracing: read when the graph runs
+            if t.shape.rank != 0:
+                raise ValueError(f"range: arguments must be scalars, got shape {t.shape}")
+            return t, t.dtype
         return t.numpy().item(), t.dtype
     arr = np.asarray(value)
     if arr.dtype.kind == "f":
@@ -110,6 +120,9 @@ def range(  # noqa: A001
     else:
         dtype = dtypes.as_dtype(dtype)
     start, limit, delta = (v for v, _ in values)
+    symbolic = [v for v in (start, limit, delta) if isinstance(v, Tensor)]
+    if symbolic:
+        return _traced_range(start, limit, delta, dtype)
     if delta == 0:
         raise errors.InvalidArgumentError(None, None, f"Range: requires delta != 0, got {delta}")
     if (delta > 0 and start > limit) or (delta < 0 and start < limit):
@@ -122,6 +135,19 @@ def range(  # noqa: A001
     cast = float if dtype.is_floating else int
     attrs = {"start": cast(start), "limit": cast(limit), "delta": cast(delta), "dtype": dtype}
     return execute(RANGE, (), attrs)
+
+
+def _traced_range(start: Any, limit: Any, delta: Any, dtype: dtypes.DType) -> Tensor:
+    cast = float if dtype.is_floating else int
+    inputs: list = []
+    attrs: dict = {"dtype": dtype}
+    for name, v in (("start", start), ("limit", limit), ("delta", delta)):
+        if isinstance(v, Tensor):
+            inputs.append(v)
+            attrs[name] = ("arg", len(inputs) - 1)
+        else:
+            attrs[name] = cast(v)
+    return execute(RANGE, tuple(inputs), attrs)
 
 
 # -- linspace -------------------------------------------------------------------------------

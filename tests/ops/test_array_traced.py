@@ -62,3 +62,22 @@ def test_dimensions_unknown_until_run_time(rows: int) -> None:
     traced = tf.function(_unknown_rows, input_signature=[tf.TensorSpec([None, 3], tf.float64)])
     x = tf.constant(np.arange(rows * 3.0).reshape(rows, 3))
     _assert_same(traced(x), _unknown_rows(x))
+
+
+def _ranges(x):
+    n = tf.shape(x)[0]
+    return (
+        tf.gather(x, tf.range(n - 1, -1, -1)),
+        tf.range(n),
+        tf.range(1, n, 2),
+        tf.range(tf.cast(n, tf.float32)),
+    )
+
+
+@pytest.mark.parametrize("rows", [3, 5])
+def test_range_with_traced_bounds(rows: int) -> None:
+    traced = tf.function(_ranges, input_signature=[tf.TensorSpec([None, 2], tf.float64)])
+    x = tf.constant(np.arange(rows * 2.0).reshape(rows, 2))
+    got, want = traced(x), _ranges(x)
+    _assert_same(got, want)
+    assert [g.dtype for g in got] == [w.dtype for w in want]
