@@ -259,3 +259,11 @@ def test_batch_normalization_moving_statistics_and_training_flag() -> None:
     inference = bn(x, training=False)
     expected = (x.numpy() - [1.0, 2.0]) / np.sqrt(np.array([1.0, 2.5]) + 1e-3)
     np.testing.assert_allclose(inference.numpy(), expected, rtol=1e-5)
+
+
+@pytest.mark.parametrize("dtype", ["float64", np.float64, tf.float64])
+def test_dtype_argument_forms(dtype) -> None:
+    layer = tf.keras.layers.Dense(2, dtype=dtype)
+    assert layer.dtype == "float64"
+    assert layer(np.ones((1, 2))).dtype == tf.float64
+    assert layer.kernel.dtype == tf.float64

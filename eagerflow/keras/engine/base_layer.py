@@ -137,11 +137,7 @@ class Layer(Module):
             backend.reserve_name(name)
         super().__init__(name=name)
         self._trainable = bool(trainable)
-        self._dtype_obj = (
-            tf.as_dtype(dtype.dtype if hasattr(dtype, "dtype") else dtype)
-            if (dtype is not None)
-            else None
-        )
+        self._dtype_obj = tf.as_dtype(dtype) if dtype is not None else None
         self._autocast = kwargs.get("autocast", True)
         self.built = False
         self.input_spec: Any = None
@@ -664,7 +660,7 @@ class Layer(Module):
                 f"{type(self).__name__}: call super().__init__() before assigning layers or "
                 "variables as attributes."
             )
-        object.__setattr__(self, key, value)
+        super().__setattr__(key, value)
 
 
 def _mask_of(inputs: Any) -> Any:
