@@ -212,6 +212,7 @@ from eagerflow.graph.tf1.variables import global_variables_initializer, variable
 from eagerflow.graph.tf1.variables import initialize_all_variables
 from eagerflow.graph.tf1.gradients import gradients
 from eagerflow.graph.tf1.script_ops import py_func, py_function, numpy_function
+from eagerflow.graph.tf1.variable_scope import AUTO_REUSE, get_variable, variable_scope
 
 # -- namespaces -----------------------------------------------------------------------------
 from eagerflow import math, linalg, config, test, compat, contrib

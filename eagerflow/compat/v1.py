@@ -51,3 +51,11 @@ from eagerflow.graph.tf1.variables import report_uninitialized_variables
 from eagerflow.graph.tf1.variables import is_variable_initialized
 from eagerflow.graph.tf1.gradients import gradients
 from eagerflow.graph.tf1.script_ops import py_func, py_function, numpy_function
+from eagerflow.graph.tf1.variable_scope import AUTO_REUSE, VariableScope, variable_scope
+from eagerflow.graph.tf1.variable_scope import get_variable, get_variable_scope
+from eagerflow.graph.tf1.variable_scope import zeros_initializer, ones_initializer
+from eagerflow.graph.tf1.variable_scope import constant_initializer, random_normal_initializer
+from eagerflow.graph.tf1.variable_scope import random_uniform_initializer
+from eagerflow.graph.tf1.variable_scope import truncated_normal_initializer
+from eagerflow.graph.tf1.variable_scope import glorot_uniform_initializer
+from eagerflow.graph.tf1.variable_scope import glorot_normal_initializer
