@@ -25,11 +25,11 @@ from eagerflow.graph.tracing import pack_outputs, replay
 
 
 # -- the call primitive (how a function call appears on an outer tape) ----------------------
-def _call_kernel(xp: Any, *arrays: Any, concrete: Any, num_tensors: int) -> tuple:
+def _call_kernel(xp: Any, *arrays: Any, concrete: Any, num_tensors: int, **saved: Any) -> tuple:
     return tuple(concrete._executable_now()(list(arrays[:num_tensors])))
 
 
-def _call_rule(*specs: Any, concrete: Any, num_tensors: int) -> tuple:
+def _call_rule(*specs: Any, concrete: Any, num_tensors: int, **saved: Any) -> tuple:
     return tuple(o.spec for o in concrete.graph.outputs)
 
 
@@ -42,6 +42,12 @@ def _call_grad(op: Any, *grads: Any) -> list:
     first_capture = n + len(concrete._grad_variables)
     skip = set(op.skip_input_indices)
     wanted = tuple(i for i in range(first_capture, len(op.inputs)) if i not in skip)
+    saved = op.attrs.get("saved")
+    s = _STATE
+    if saved is not None and not wanted and not s.tapes and s.graph is None:
+        # First order, eagerly: run only the backward part on the saved intermediates.
+        result = concrete._split.gradients(list(grads), saved)
+        return result + [None] * (len(op.inputs) - len(result))
     result = list(concrete._backward(wanted)(*op.inputs[:n], *grads))
     out = result[:first_capture] + [None] * (len(op.inputs) - first_capture)
     for i, g in zip(wanted, result[first_capture:]):
@@ -90,6 +96,7 @@ class ConcreteFunction:
             if n.kind == CONST and "source" in n.attrs and n.outputs[0].dtype.is_differentiable
         ]
         self._backward_fns: dict[tuple, Any] = {}
+        self._split: Any = None  # SplitGradient, False (not applicable), None (not built)
         self._pack = self._make_packer()
 
     # -- optimization and compilation -------------------------------------------------------
@@ -134,10 +141,49 @@ class ConcreteFunction:
             return self._pack(replay(self.graph, tensors))
         if self._version != options.version:
             self._executable_now()
-        outputs = [wrap(a) for a in self._executable([t._value for t in tensors])]
-        if s.tapes:
-            self._record(s.tapes, tensors, outputs)
-        return self._pack(outputs)
+        if s.tapes and self._watched(s.tapes, tensors):
+            return self._pack(self._recorded_call(s.tapes, tensors))
+        return self._pack([wrap(a) for a in self._executable([t._value for t in tensors])])
+
+    def _watched(self, tapes: tuple, tensors: list) -> bool:
+        for tape in tapes:
+            for v in self._variables:
+                tape.variable_accessed(v)
+        for tape in tapes:
+            watched = tape._watched_ids
+            for t in tensors:
+                if id(t) in watched:
+                    return True
+            for t in self._grad_variables:
+                if id(t) in watched:
+                    return True
+            for t in self._captured:
+                if id(t) in watched:
+                    return True
+        return False
+
+    def _recorded_call(self, tapes: tuple, tensors: list) -> list:
+        """Runs the call under tapes: the forward part of the split gradient when it applies
+        (saving what the backward part needs), and records one op."""
+        arrays = [t._value for t in tensors]
+        split = self._split_gradient()
+        attrs: dict = {"concrete": self, "num_tensors": len(tensors)}
+        if split is not None:
+            out, attrs["saved"] = split.run_forward(arrays)
+        else:
+            out = self._executable(arrays)
+        outputs = [wrap(a) for a in out]
+        inputs = tuple(tensors) + tuple(self._grad_variables) + tuple(self._captured)
+        for tape in tapes:
+            tape.record_operation(CALL, inputs, tuple(outputs), attrs)
+        return outputs
+
+    def _split_gradient(self) -> Any:
+        if self._split is None:
+            from eagerflow.graph import split_gradient  # noqa: PLC0415  (it imports passes)
+
+            self._split = split_gradient.build(self) or False
+        return self._split or None
 
     def _make_packer(self) -> Callable[[list], Any]:
         structure, template = self.structured_outputs, self._template
@@ -147,15 +193,6 @@ class ConcreteFunction:
         if plain and all(not nest.is_nested(x) for x in structure):
             return tuple if type(structure) is tuple else list
         return functools.partial(pack_outputs, structure, template)
-
-    def _record(self, tapes: tuple, tensors: list, outputs: list) -> None:
-        for tape in tapes:
-            for v in self._variables:
-                tape.variable_accessed(v)
-        inputs = tuple(tensors) + tuple(self._grad_variables) + tuple(self._captured)
-        attrs = {"concrete": self, "num_tensors": len(tensors)}
-        for tape in tapes:
-            tape.record_operation(CALL, inputs, tuple(outputs), attrs)
 
     # -- gradient -------------------------------------------------------------------------------
     def _backward(self, wanted: tuple = ()) -> Any:

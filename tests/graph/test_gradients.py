@@ -163,3 +163,33 @@ def test_gradients_of_a_variable_updated_inside_the_function() -> None:
     assert y.numpy() == 9.0
     assert tape.gradient(y, x).numpy() == 3.0
     assert v.numpy() == 3.0  # the gradient does not replay the update
+
+
+def test_first_order_gradient_of_a_call_uses_saved_intermediates() -> None:
+    f = tf.function(lambda x, w: tf.reduce_sum(tf.tanh(x * w) * x))
+    x, w = tf.constant([0.5, -1.0]), tf.constant([2.0, 3.0])
+    with tf.GradientTape() as tape:
+        tape.watch([x, w])
+        y = f(x, w)
+    (record,) = tape._records
+    assert record.attrs["saved"]  # the forward part returned what the backward part needs
+    gx, gw = tape.gradient(y, [x, w])
+    t = np.tanh(x.numpy() * w.numpy())
+    np.testing.assert_allclose(gx.numpy(), t + x.numpy() * w.numpy() * (1 - t * t), rtol=1e-6)
+    np.testing.assert_allclose(gw.numpy(), x.numpy() ** 2 * (1 - t * t), rtol=1e-6)
+
+
+def test_functions_with_updates_record_without_a_split() -> None:
+    v = tf.Variable(1.0)
+
+    @tf.function
+    def f(x):
+        v.assign_add(1.0)
+        return x * x
+
+    x = tf.constant(3.0)
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        y = f(x)
+    assert "saved" not in tape._records[0].attrs
+    assert tape.gradient(y, x).numpy() == 6.0 and v.numpy() == 2.0

@@ -9,6 +9,7 @@ after another inside one generated function, so results match eager execution.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import time
 from typing import Any
@@ -71,6 +72,8 @@ class FusedElementwise(Primitive):
         self.expression: str | None = None
         self._program: Any = None
         self._choice: list = [None, None]  # per size class: True = numexpr
+        self._fast: Any = None  # the chosen callable once shapes are known to be static
+        self.static_size: int | None = None
         self.shape_rule = None
         self.kernel = self._run
         self.python = self._compile_python()
@@ -107,12 +110,19 @@ class FusedElementwise(Primitive):
         return self._program
 
     def _run(self, xp: Any, *arrays: Any) -> Any:
+        fast = self._fast
+        if fast is not None and xp is np:
+            return fast(*arrays)
         if self.expression is None or xp is not np:
             return self.python(xp, *arrays)
-        size_class = int(max(a.size for a in arrays) >= NUMEXPR_MIN_SIZE)
+        size = max(a.size for a in arrays)
+        size_class = int(size >= NUMEXPR_MIN_SIZE)
         choice = self._choice[size_class]
         if choice is None:
             choice = self._choice[size_class] = self._tune(arrays)
+            if self.static_size is not None and self.static_size == size:
+                # Static shapes: the choice is final, skip the size check from now on.
+                self._fast = self._program if choice else functools.partial(self.python, np)
         if choice:
             return self._program(*arrays)
         return self.python(np, *arrays)
@@ -212,6 +222,8 @@ def _emit_fused(rw: Rewriter, members: list) -> None:
         specs.append((m.op.kernel, dict(m.attrs), slots))
     root = members[-1]
     op = FusedElementwise(specs, len(inputs), root.outputs[0].dtype._np)
+    if all(x.shape.is_fully_defined() for x in inputs):
+        op.static_size = max(x.shape.num_elements() for x in inputs)
     if numexpr is not None and len(exprs[-1]) <= MAX_EXPRESSION_LENGTH:
         op.expression = exprs[-1]
     node = rw.new._new_node(op, OP, tuple(inputs), {}, [root.outputs[0].spec])
