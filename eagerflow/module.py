@@ -12,6 +12,7 @@ from typing import Any, Callable, Iterator
 
 from eagerflow.core.variable import Variable
 from eagerflow.name_scope import name_scope as _name_scope
+from eagerflow.core.creation_hooks import variable_created
 
 
 def camel_to_snake(name: str) -> str:
@@ -80,6 +81,13 @@ class Module:
             )
         self._name = name
         self._name_scope = _name_scope(name)
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        object.__setattr__(self, key, value)
+        if isinstance(value, Variable):
+            # A variable created lazily (e.g. in __call__) may be awaited by a checkpoint
+            # restore that ran before it existed (deferred restoration).
+            variable_created(self, key, value)
 
     @property
     def name(self) -> str:

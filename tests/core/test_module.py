@@ -45,3 +45,20 @@ def test_default_name_and_with_name_scope() -> None:
     assert block.make().name == "my_block/v:0"
     with pytest.raises(ValueError, match="valid module name"):
         tf.Module(name="bad name!")
+
+
+def test_lazily_created_variable_is_restored_from_an_earlier_restore(tmp_path) -> None:
+    class Lazy(tf.Module):
+        def __call__(self, x):
+            if not hasattr(self, "w"):
+                self.w = tf.Variable(tf.zeros([2]), name="w")
+            return x * self.w
+
+    saved = Lazy()
+    saved(tf.ones([2]))
+    saved.w.assign([3.0, 4.0])
+    path = tf.train.Checkpoint(m=saved).save(str(tmp_path / "ckpt"))
+    fresh = Lazy()
+    tf.train.Checkpoint(m=fresh).restore(path)
+    fresh(tf.ones([2]))
+    assert fresh.w.numpy().tolist() == [3.0, 4.0]
