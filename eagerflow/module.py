@@ -10,9 +10,9 @@ import functools
 import re
 from typing import Any, Callable, Iterator
 
+from eagerflow.core.creation_hooks import variable_created
 from eagerflow.core.variable import Variable
 from eagerflow.name_scope import name_scope as _name_scope
-from eagerflow.core.creation_hooks import variable_created
 
 
 def camel_to_snake(name: str) -> str:
