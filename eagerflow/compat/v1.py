@@ -27,6 +27,10 @@ from eagerflow.ops.linalg_ops import matrix_inverse, matrix_determinant, matrix_
 from eagerflow.ops.matrix_ops import matrix_diag, matrix_diag_part, trace
 from eagerflow.ops.decomposition_ops import cholesky, matrix_solve, matrix_band_part
 from eagerflow.ops.decomposition_ops import log_matrix_determinant
+from eagerflow.ops.segment_ops import segment_sum, segment_mean, segment_max, segment_min
+from eagerflow.ops.segment_ops import unsorted_segment_sum, unsorted_segment_mean
+from eagerflow.ops.segment_ops import unsorted_segment_max, unsorted_segment_min
+from eagerflow.ops.segment_ops import bincount, confusion_matrix
 from eagerflow.ops.matrix_ops import compat_v1_diag as diag, compat_v1_diag_part as diag_part
 from eagerflow.ops.array_ops import rank, reverse, shape, shape_n, size, tile, transpose
 from eagerflow.ops.array_ops import reverse as reverse_v2
@@ -59,3 +63,4 @@ from eagerflow.graph.tf1.variable_scope import random_uniform_initializer
 from eagerflow.graph.tf1.variable_scope import truncated_normal_initializer
 from eagerflow.graph.tf1.variable_scope import glorot_uniform_initializer
 from eagerflow.graph.tf1.variable_scope import glorot_normal_initializer
+from eagerflow.compat import v1_data as data

@@ -88,6 +88,18 @@ class Dataset(DatasetSources):
         """A fresh iterator over the elements (each `for` loop starts over)."""
         return OwnedIterator(self)
 
+    def make_one_shot_iterator(self) -> Any:
+        """TF1: an iterator whose `get_next()` feeds a graph (eagerly: `iter(self)`)."""
+        from eagerflow.graph.tf1.data_ops import make_one_shot_iterator  # noqa: PLC0415
+
+        return make_one_shot_iterator(self)
+
+    def make_initializable_iterator(self, shared_name: Any = None) -> Any:
+        """TF1: a graph iterator restarted by running its `initializer` op."""
+        from eagerflow.graph.tf1.data_ops import make_initializable_iterator  # noqa: PLC0415
+
+        return make_initializable_iterator(self)
+
     def as_numpy_iterator(self) -> NumpyIterator:
         """An iterator of NumPy values (arrays, NumPy scalars, bytes for strings).
 
