@@ -71,6 +71,7 @@ from eagerflow.ops.math_unary_ops import (
     sqrt,
     tan,
 )
+from eagerflow.ops.nn_ops import in_top_k
 from eagerflow.ops.reduction_ops import (
     argmax,
     argmin,
@@ -89,4 +90,16 @@ from eagerflow.ops.reduction_ops import (
     reduce_sum,
     reduce_variance,
     top_k,
+)
+from eagerflow.ops.segment_ops import (
+    bincount,
+    confusion_matrix,
+    segment_max,
+    segment_mean,
+    segment_min,
+    segment_sum,
+    unsorted_segment_max,
+    unsorted_segment_mean,
+    unsorted_segment_min,
+    unsorted_segment_sum,
 )

@@ -26,6 +26,7 @@ MODULES = [
     "einsum_ops",
     "matrix_ops",
     "decomposition_ops",
+    "segment_ops",
 ]
 
 

@@ -320,3 +320,30 @@ def test_gradients_traced_with_unknown_dims(fn) -> None:
 
     traced = tf.function(grad, input_signature=[tf.TensorSpec([None, 4], tf.float64)])
     np.testing.assert_allclose(traced(x).numpy(), grad(x).numpy(), rtol=1e-12)
+
+
+def test_segment_edge_cases() -> None:
+    empty_max = tf.math.unsorted_segment_max(tf.constant([1.0]), [0], 2).numpy()
+    assert empty_max[1] == np.finfo(np.float32).min  # lowest, not -inf, as TF
+    with pytest.raises(tf.errors.InvalidArgumentError, match="num_segments"):
+        tf.math.unsorted_segment_sum(tf.constant([1.0, 2.0]), [0, 5], 2)
+    with pytest.raises(tf.errors.InvalidArgumentError, match="sorted"):
+        tf.math.segment_sum(tf.constant([1.0, 2.0]), [1, 0])
+    (g,) = _grad(
+        lambda x: tf.reduce_sum(tf.math.unsorted_segment_max(x, [0, 0, 1], 2)), [2.0, 2.0, 1.0]
+    )
+    np.testing.assert_array_equal(g, [0.5, 0.5, 1.0])
+
+
+def test_bincount_and_confusion_matrix() -> None:
+    np.testing.assert_array_equal(
+        tf.math.bincount([1, 1, 3], minlength=6).numpy(), [0, 2, 0, 1, 0, 0]
+    )
+    np.testing.assert_array_equal(tf.math.bincount([1, 1, 3], maxlength=2).numpy(), [0, 2])
+    weighted = tf.math.bincount([0, 2], weights=tf.constant([0.5, 2.0]))
+    assert weighted.dtype == tf.float32
+    np.testing.assert_array_equal(weighted.numpy(), [0.5, 0.0, 2.0])
+    cm = tf.math.confusion_matrix(
+        [0, 1, 1], [0, 0, 1], num_classes=3, weights=[1.0, 2.0, 3.0], dtype=tf.float32
+    )
+    np.testing.assert_array_equal(cm.numpy(), [[1, 0, 0], [2, 3, 0], [0, 0, 0]])

@@ -185,3 +185,50 @@ SPECS += [
     ),
     OpSpec("reduce_mean_all", tf.reduce_mean, np.mean, (CUBE,)),
 ]
+
+# -- segment reductions (segment_ops.py) -------------------------------------------------------
+IDS = Arg(fixed=np.array([2, 0, -1, 2, 0], dtype=np.int32))  # -1: dropped, as TF
+DENSE_IDS = Arg(fixed=np.array([1, 0, -1, 1, 0], dtype=np.int32))  # no empty segment
+
+
+def _np_segment(fn, fill, data, ids, n):
+    out = np.full((n,) + data.shape[1:], fill, dtype=data.dtype)
+    for s in range(n):
+        rows = data[ids == s]
+        if len(rows):
+            out[s] = fn(rows, axis=0)
+    return out
+
+
+SPECS += [
+    OpSpec(
+        "unsorted_segment_sum",
+        lambda x, ids: tf.math.unsorted_segment_sum(x, ids, 4),
+        lambda x, ids: _np_segment(np.sum, 0, x, ids, 4),
+        (Arg((5, 3)), IDS),
+    ),
+    OpSpec(
+        "unsorted_segment_max",
+        lambda x, ids: tf.math.unsorted_segment_max(x, ids, 2),
+        lambda x, ids: _np_segment(np.max, 0, x, ids, 2),
+        (Arg((5, 3)), DENSE_IDS),
+    ),
+    OpSpec(
+        "unsorted_segment_min",
+        lambda x, ids: tf.math.unsorted_segment_min(x, ids, 2),
+        lambda x, ids: _np_segment(np.min, 0, x, ids, 2),
+        (Arg((5, 3)), DENSE_IDS),
+    ),
+    OpSpec(
+        "unsorted_segment_mean",
+        lambda x, ids: tf.math.unsorted_segment_mean(x, ids, 4),
+        lambda x, ids: _np_segment(np.mean, 0, x, ids, 4),
+        (Arg((5, 3)), IDS),
+    ),
+    OpSpec(
+        "segment_sum_sorted",
+        lambda x: tf.math.segment_sum(x, [0, 0, 1, 3]),
+        lambda x: _np_segment(np.sum, 0, x, np.array([0, 0, 1, 3]), 4),
+        (Arg((4, 2)),),
+    ),
+]
