@@ -30,34 +30,9 @@ from eagerflow.keras.engine.keras_tensor import (
     infer_output_spec,
     is_symbolic,
 )
+from eagerflow.keras.engine.weight_tracking import IGNORED_ATTRIBUTES, WeightTracking
 from eagerflow.module import Module
 from eagerflow.train.creation_hooks import variable_created
-
-# Bookkeeping attributes that hold no state of their own: the weight walk skips them.
-_IGNORED_ATTRIBUTES = frozenset(
-    (
-        "_self_unconditional_dependency_names",
-        "_inbound_nodes",
-        "_outbound_nodes",
-        "_losses",
-        "_callable_losses",
-        "_own_weights",
-        "_own_weight_names",
-        "_build_input_shape",
-        "_output_shape_seen",
-        "_name_scope",
-        "input_spec",
-        "_activity_regularizer",
-        "_nodes_in_order",
-        "_nested_inputs",
-        "_nested_outputs",
-        "inputs",
-        "outputs",
-    )
-)
-
-# Attribute values that can hold no weights: the walk skips them without further checks.
-_LEAF_TYPES = frozenset((int, float, bool, str, type(None), type(len), type(lambda: 0)))
 
 _LAYER_KWARGS = frozenset(
     ("input_shape", "batch_input_shape", "batch_size", "input_dim", "weights", "autocast")
@@ -97,7 +72,7 @@ def _shape_of(value: Any) -> tf.TensorShape:
     )
 
 
-class Layer(Module):
+class Layer(WeightTracking, Module):
     """Base class of all Keras layers.
 
     Subclasses create weights in `build(input_shape)` and compute in `call(inputs)`.
@@ -115,7 +90,7 @@ class Layer(Module):
         TensorShape([2, 3])
     """
 
-    _TF_MODULE_IGNORED_PROPERTIES = _IGNORED_ATTRIBUTES
+    _TF_MODULE_IGNORED_PROPERTIES = IGNORED_ATTRIBUTES
 
     def __init__(
         self,
@@ -430,146 +405,6 @@ class Layer(Module):
         if scopes and scopes[-1] == self.name:
             return _NullScope()
         return tf.name_scope(self.name)
-
-    def _direct_children(self) -> tuple[list, list]:
-        """(own variables, direct sub-layers), in creation / assignment order."""
-        variables = list(self._own_weights)
-        layers: list = []
-        seen = {id(v) for v in variables}
-        seen.add(id(self))
-
-        def visit(value: Any) -> None:
-            if isinstance(value, (Variable, Module)):
-                if id(value) in seen:
-                    return
-                seen.add(id(value))
-                if isinstance(value, Variable):
-                    variables.append(value)
-                elif isinstance(value, Layer):
-                    layers.append(value)
-                else:
-                    for v in value.variables:
-                        if id(v) not in seen:
-                            seen.add(id(v))
-                            variables.append(v)
-            elif type(value) in (list, tuple) or isinstance(value, (list, tuple)):
-                for item in value:
-                    visit(item)
-            elif isinstance(value, dict):
-                for item in value.values():
-                    visit(item)
-
-        for key, value in vars(self).items():
-            if type(value) not in _LEAF_TYPES and key not in _IGNORED_ATTRIBUTES:
-                visit(value)
-        return variables, layers
-
-    def _gather(self, trainable: bool | None, seen: set) -> list:
-        own, children = self._direct_children()
-        out = []
-        for v in own:
-            if id(v) in seen:
-                continue
-            if trainable is None or (self._trainable and v.trainable) == trainable:
-                seen.add(id(v))
-                out.append(v)
-        for child in children:
-            if not self._trainable and trainable:
-                continue
-            if not self._trainable and trainable is False:
-                out.extend(child._gather(None, seen))
-            else:
-                out.extend(child._gather(trainable, seen))
-        return out
-
-    @property
-    def trainable_weights(self) -> list:
-        """Weights that optimizers update: own first, then sub-layers', in creation order."""
-        return self._gather(True, set())
-
-    @property
-    def non_trainable_weights(self) -> list:
-        return self._gather(False, set())
-
-    @property
-    def weights(self) -> list:
-        """All weights: trainable first, then non-trainable (Keras order)."""
-        seen: set = set()
-        return self._gather(True, seen) + self._gather(False, seen)
-
-    @property
-    def trainable_variables(self) -> list:
-        return self.trainable_weights
-
-    @property
-    def non_trainable_variables(self) -> list:
-        return self.non_trainable_weights
-
-    @property
-    def variables(self) -> list:
-        return self.weights
-
-    def _flatten_layers(self, include_self: bool = True, recursive: bool = True) -> list:
-        out = [self] if include_self else []
-        seen = {id(self)}
-        stack = list(reversed(self._direct_children()[1]))
-        while stack:
-            layer = stack.pop()
-            if id(layer) in seen:
-                continue
-            seen.add(id(layer))
-            out.append(layer)
-            if recursive:
-                stack.extend(reversed(layer._direct_children()[1]))
-        return out
-
-    def _trackable_children(self) -> dict:
-        """Named edges for object-graph checkpoints: own weights by name, then attributes."""
-        children = dict(zip(self._own_weight_names, self._own_weights))
-        known = {id(v) for v in self._own_weights}
-        for key, value in vars(self).items():
-            if key in _IGNORED_ATTRIBUTES or key.startswith("__"):
-                continue
-            if isinstance(value, (Variable, Module)) and id(value) not in known:
-                children[key] = value
-            elif isinstance(value, (list, tuple, dict)):
-                items = value.items() if isinstance(value, dict) else enumerate(value)
-                for index, item in items:
-                    if isinstance(item, (Variable, Module)) and id(item) not in known:
-                        children[f"{key}/{index}".lstrip("_")] = item
-        return children
-
-    def get_weights(self) -> list:
-        """The weights' values as NumPy arrays, in `weights` order."""
-        return [np.array(v.numpy()) for v in self.weights]
-
-    def set_weights(self, weights: Any) -> None:
-        """Assigns NumPy arrays to the weights, in `weights` order; shapes must match."""
-        params = self.weights
-        weights = list(weights)
-        if len(params) != len(weights):
-            raise ValueError(
-                f"Layer {self.name!r}: set_weights expected a list of {len(params)} weights, "
-                f"but received {len(weights)}."
-            )
-        for variable, value in zip(params, weights):
-            value = np.asarray(value)
-            if tuple(variable.shape.as_list()) != value.shape:
-                raise ValueError(
-                    f"Layer {self.name!r}: weight {variable.name} has shape "
-                    f"{tuple(variable.shape.as_list())}, but the provided value has shape "
-                    f"{value.shape}."
-                )
-            variable.assign(value.astype(variable.dtype.as_numpy_dtype))
-
-    def count_params(self) -> int:
-        """The number of scalars in the layer's weights (the layer must be built)."""
-        if not self.built:
-            raise ValueError(
-                f"You tried to call `count_params` on layer {self.name!r}, but the layer isn't "
-                "built. You can build it manually via: `layer.build(batch_input_shape)`."
-            )
-        return int(sum(np.prod(v.shape.as_list(), dtype=np.int64) for v in self.weights))
 
     # -- losses -------------------------------------------------------------------------
     def add_loss(self, losses: Any, inputs: Any = None) -> None:
