@@ -181,3 +181,21 @@ def test_gamma_and_poisson_moments_and_shapes():
     np.testing.assert_allclose(p.numpy().mean(axis=0), [1.0, 6.0], rtol=0.08)
     tf.random.set_seed(6)
     np.testing.assert_array_equal(g.numpy(), tf.random.gamma([4000], [1.0, 4.0], 2.0).numpy())
+
+
+def test_random_ops_inside_tf_function_draw_on_every_call():
+    @tf.function
+    def noisy(x):
+        return x + tf.random.normal([3]) + tf.random.uniform([3], seed=1)
+
+    zeros = tf.zeros([3])
+    assert not np.array_equal(noisy(zeros).numpy(), noisy(zeros).numpy())
+    tf.random.set_seed(3)
+    sample = tf.function(lambda: tf.random.normal([2]))
+    first = [sample().numpy(), sample().numpy()]
+    tf.random.set_seed(3)
+    sample = tf.function(lambda: tf.random.normal([2]))
+    np.testing.assert_array_equal(first, [sample().numpy(), sample().numpy()])
+    generator = tf.random.Generator.from_seed(1)
+    draw = tf.function(lambda: generator.normal([2]))
+    assert not np.array_equal(draw().numpy(), draw().numpy())
