@@ -123,6 +123,8 @@ def zeros(shape: Any, dtype: Any = dtypes.float32, name: Any = None) -> Tensor:
         >>> tf.zeros([2]).numpy()
         array([0., 0.], dtype=float32)
     """
+    if _is_symbolic(shape):
+        return _traced_fill(shape, 0, dtypes.as_dtype(dtype))
     return _fill_on_device(_shape_list(shape), 0, dtypes.as_dtype(dtype))
 
 
@@ -133,7 +135,19 @@ def ones(shape: Any, dtype: Any = dtypes.float32, name: Any = None) -> Tensor:
         >>> tf.ones([2], tf.int32).numpy()
         array([1, 1], dtype=int32)
     """
+    if _is_symbolic(shape):
+        return _traced_fill(shape, 1, dtypes.as_dtype(dtype))
     return _fill_on_device(_shape_list(shape), 1, dtypes.as_dtype(dtype))
+
+
+def _fill_on_device_array(values: list, dtype: dtypes.DType) -> Tensor:
+    return convert_to_tensor(np.asarray(values, dtype=dtype._np).reshape(len(values)))
+
+
+def _traced_fill(shape: Tensor, value: int, dtype: dtypes.DType) -> Tensor:
+    from eagerflow.ops.sequence_ops import fill  # noqa: PLC0415
+
+    return fill(shape, _fill_on_device([], value, dtype))
 
 
 # -- reshape and broadcast ---------------------------------------------------------------
@@ -360,7 +374,12 @@ def shape(input: Any, out_type: Any = dtypes.int32, name: Any = None) -> Tensor:
         >>> tf.shape(tf.zeros([2, 3])).numpy()
         array([2, 3], dtype=int32)
     """
-    return execute(SHAPE, (convert_to_tensor(input),), {"out_type": dtypes.as_dtype(out_type)})
+    x = convert_to_tensor(input)
+    out_type = dtypes.as_dtype(out_type)
+    if x._value is None and x.shape.is_fully_defined():
+        # Traced with a static shape: a constant, as TensorFlow's shape(optimize=True).
+        return _fill_on_device_array(x.shape.as_list(), out_type)
+    return execute(SHAPE, (x,), {"out_type": out_type})
 
 
 def shape_n(input: Any, out_type: Any = dtypes.int32, name: Any = None) -> list:

@@ -16,20 +16,28 @@ from eagerflow.core.tensor_spec import TensorSpec
 
 
 # -- fill -----------------------------------------------------------------------------------
-def _fill_rule(value: TensorSpec, dims: tuple) -> TensorSpec:
+# While tracing, `dims` may be a symbolic 1-D tensor (`tf.fill(tf.shape(x), v)`): it becomes
+# a second input and the `dims` attr is None.
+def _fill_kernel(xp: Any, value: Any, *dims_t: Any, dims: tuple | None) -> Any:
+    shape = dims if dims is not None else tuple(int(d) for d in dims_t[0].tolist())
+    return xp.full(shape, value, dtype=value.dtype)
+
+
+def _fill_rule(value: TensorSpec, *dims_t: TensorSpec, dims: tuple | None) -> TensorSpec:
+    if dims is None:
+        n = dims_t[0].shape[0] if dims_t[0].shape.rank == 1 else None
+        return TensorSpec(None if n is None else [None] * n, value.dtype)
     return TensorSpec(list(dims), value.dtype)
 
 
-FILL = Primitive(
-    "Fill", lambda xp, value, dims: xp.full(dims, value, dtype=value.dtype), _fill_rule
-)
+FILL = Primitive("Fill", _fill_kernel, _fill_rule)
 
 
 @RegisterGradient("Fill")
-def _fill_grad(op: Any, grad: Tensor) -> Tensor:
+def _fill_grad(op: Any, grad: Tensor) -> list:
     from eagerflow.ops.reduction_ops import reduce_sum  # noqa: PLC0415
 
-    return reduce_sum(grad)
+    return [reduce_sum(grad)] + [None] * (len(op.inputs) - 1)
 
 
 def fill(dims: Any, value: Any, name: Any = None) -> Tensor:
@@ -40,14 +48,19 @@ def fill(dims: Any, value: Any, name: Any = None) -> Tensor:
         array([[7, 7],
                [7, 7]], dtype=int32)
     """
-    if isinstance(dims, Tensor) or hasattr(dims, "_as_tensor"):
-        dims = convert_to_tensor(dims).numpy()
-    shape = tuple(int(d) for d in np.asarray(dims).reshape(-1))
     v = convert_to_tensor(value)
     if v.ndim != 0:
         raise errors.InvalidArgumentError(
             None, None, f"Fill: value must be a scalar, got shape {v.shape}"
         )
+    if isinstance(dims, Tensor) or hasattr(dims, "_as_tensor"):
+        dims = convert_to_tensor(dims)
+        if dims._value is None:  # symbolic while tracing
+            if not dims.dtype.is_integer or dims.shape.rank != 1:
+                raise TypeError(f"Fill: dims must be a 1-D integer tensor, got {dims.dtype.name}")
+            return execute(FILL, (v, dims), {"dims": None})
+        dims = dims.numpy()
+    shape = tuple(int(d) for d in np.asarray(dims).reshape(-1))
     if any(d < 0 for d in shape):
         raise errors.InvalidArgumentError(
             None, None, f"Fill: dims must be non-negative, got {list(shape)}"

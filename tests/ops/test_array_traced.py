@@ -81,3 +81,18 @@ def test_range_with_traced_bounds(rows: int) -> None:
     got, want = traced(x), _ranges(x)
     _assert_same(got, want)
     assert [g.dtype for g in got] == [w.dtype for w in want]
+
+
+def _filled(x):
+    s = tf.shape(x)
+    return tf.zeros(s), tf.ones(s, tf.int32), tf.fill(s, 2.0), tf.zeros(s[1:]), s, tf.size(x)
+
+
+@pytest.mark.parametrize("signature", [None, [tf.TensorSpec([None, 2], tf.float64)]])
+def test_fill_zeros_ones_from_traced_shapes(signature) -> None:
+    traced = tf.function(_filled, input_signature=signature)
+    for rows in (3, 5):
+        x = tf.constant(np.arange(rows * 2.0).reshape(rows, 2))
+        got, want = traced(x), _filled(x)
+        _assert_same(got, want)
+        assert [g.dtype for g in got] == [w.dtype for w in want]
