@@ -69,7 +69,7 @@ def _matmul_grad(op: Any, grad: Tensor) -> list:
             matmul(b, grad, transpose_a=True, transpose_b=True),
             matmul(grad, a, transpose_a=True, transpose_b=True),
         )
-    return [unbroadcast(ga, a_in.shape), unbroadcast(gb, b_in.shape)]
+    return [unbroadcast(ga, a_in), unbroadcast(gb, b_in)]
 
 
 def matmul(

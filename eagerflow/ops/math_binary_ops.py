@@ -84,7 +84,7 @@ def _select_grads(op: Any, grad: Tensor, x_wins: Tensor) -> list:
 
     x, y = op.inputs
     gx = multiply(grad, cast(x_wins, grad.dtype))
-    return [unbroadcast(gx, x.shape), unbroadcast(subtract(grad, gx), y.shape)]
+    return [unbroadcast(gx, x), unbroadcast(subtract(grad, gx), y)]
 
 
 @RegisterGradient("Maximum")
@@ -102,7 +102,7 @@ def _minimum_grad(op: Any, grad: Tensor) -> list:
 def _squared_difference_grad(op: Any, grad: Tensor) -> list:
     x, y = op.inputs
     gx = multiply(grad, multiply(subtract(x, y), 2))
-    return [unbroadcast(gx, x.shape), unbroadcast(negative(gx), y.shape)]
+    return [unbroadcast(gx, x), unbroadcast(negative(gx), y)]
 
 
 @RegisterGradient("DivNoNan")
@@ -110,7 +110,7 @@ def _div_no_nan_grad(op: Any, grad: Tensor) -> list:
     x, y = op.inputs
     gx = divide_no_nan(grad, y)
     gy = multiply(grad, divide_no_nan(divide_no_nan(negative(x), y), y))
-    return [unbroadcast(gx, x.shape), unbroadcast(gy, y.shape)]
+    return [unbroadcast(gx, x), unbroadcast(gy, y)]
 
 
 def pow(x: Any, y: Any, name: Any = None) -> Tensor:  # noqa: A001 (TF's name)

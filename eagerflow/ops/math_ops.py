@@ -177,7 +177,7 @@ no_gradient("FloorDiv")
 def _floor_mod_grad(op: Any, grad: Tensor) -> list:
     x, y = op.inputs
     quotient = floordiv(x, y)
-    return [unbroadcast(grad, x.shape), unbroadcast(negative(multiply(grad, quotient)), y.shape)]
+    return [unbroadcast(grad, x), unbroadcast(negative(multiply(grad, quotient)), y)]
 
 
 def floordiv(x: Any, y: Any, name: Any = None) -> Tensor:

@@ -178,7 +178,7 @@ def _polygamma_grad(op: Any, grad: Tensor) -> list:
 
     a, x = op.inputs
     gx = multiply(grad, polygamma(add(a, 1.0), x))
-    return [None, unbroadcast(gx, x.shape)]
+    return [None, unbroadcast(gx, x)]
 
 
 def _check_float(op: str, x: Tensor) -> Tensor:

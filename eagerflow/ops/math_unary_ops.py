@@ -165,8 +165,8 @@ def _atan2_grad(op: Any, grad: Tensor) -> list:
 
     y, x = op.inputs
     scale = divide(grad, add(square(x), square(y)))
-    gy = unbroadcast(multiply(scale, x), y.shape)
-    return [gy, unbroadcast(negative(multiply(scale, y)), x.shape)]
+    gy = unbroadcast(multiply(scale, x), y)
+    return [gy, unbroadcast(negative(multiply(scale, y)), x)]
 
 
 @RegisterGradient("Sinh")
