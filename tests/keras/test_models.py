@@ -236,3 +236,24 @@ def test_nested_sequential_and_clone_model() -> None:
     assert all(a is not b for a, b in zip(clone.weights, outer.weights))
     with pytest.raises(ValueError, match="subclassed"):
         tf.keras.models.clone_model(MNISTModel())
+
+
+@pytest.mark.parametrize("kind", ["conv", "batchnorm_dropout", "lstm", "embedding_gru"])
+def test_models_trace_in_tf_function(kind) -> None:
+    layers_by_kind = {
+        "conv": ([L.Conv2D(4, 3, activation="relu", input_shape=(6, 6, 1)), L.MaxPooling2D(),
+                  L.Flatten(), L.Dense(3)], tf.random.normal([2, 6, 6, 1])),
+        "batchnorm_dropout": ([L.Dense(4, input_shape=(3,)), L.BatchNormalization(),
+                               L.Dropout(0.5), L.Dense(2)], tf.random.normal([4, 3])),
+        "lstm": ([L.LSTM(3, input_shape=(5, 2)), L.Dense(1)], tf.random.normal([2, 5, 2])),
+        "embedding_gru": ([L.Embedding(10, 3, input_length=4), L.GRU(3), L.Dense(1)],
+                          tf.constant([[1, 2, 3, 0], [4, 5, 6, 7]])),
+    }  # fmt: skip
+    layers, x = layers_by_kind[kind]
+    model = tf.keras.Sequential(layers)
+    traced = tf.function(lambda inputs: model(inputs, training=False))
+    np.testing.assert_allclose(
+        traced(x).numpy(), model(x, training=False).numpy(), rtol=1e-5, atol=1e-6
+    )
+    train_step = tf.function(lambda inputs: model(inputs, training=True))
+    assert train_step(x).shape == model(x).shape
