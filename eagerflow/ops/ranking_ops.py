@@ -74,11 +74,37 @@ def argmin(
 
 
 # -- top_k ---------------------------------------------------------------------------------------
-def _top_k_kernel(xp: Any, x: Any, k: int) -> tuple:
+def _descending_stable(xp: Any, x: Any) -> Any:
     # Descending and stable: equal values keep their index order, as TF.
-    key = ~x if x.dtype.kind == "u" else -x
-    indices = xp.argsort(key, axis=-1, kind="stable")[..., :k]
+    key = ~x if x.dtype.kind in "iu" else -x  # ~x: no overflow at the integer minimum
+    return xp.argsort(key, axis=-1, kind="stable")
+
+
+def _top_k_kernel(xp: Any, x: Any, k: int) -> tuple:
+    if 8 * k < x.shape[-1] and _totally_ordered(xp, x):
+        indices = _top_k_by_partition(xp, x, k)
+        order = _descending_stable(xp, xp.take_along_axis(x, indices, axis=-1))
+        indices = xp.take_along_axis(indices, order, axis=-1)
+    else:
+        indices = _descending_stable(xp, x)[..., :k]
     return xp.take_along_axis(x, indices, axis=-1), indices.astype("int32")
+
+
+def _totally_ordered(xp: Any, x: Any) -> bool:
+    return x.dtype.kind in "iu" or (x.dtype.kind == "f" and not bool(xp.isnan(x).any()))
+
+
+def _top_k_by_partition(xp: Any, x: Any, k: int) -> Any:
+    """Indices (in index order) of the k largest per row, ties at the k-th value broken toward
+    lower indices as TF does: O(n) partition instead of a full sort."""
+    n = x.shape[-1]
+    kth = xp.partition(x, n - k, axis=-1)[..., n - k : n - k + 1]
+    greater = x > kth
+    equal = x == kth
+    missing = k - greater.sum(axis=-1, keepdims=True)
+    take = greater | (equal & (xp.cumsum(equal, axis=-1) <= missing))
+    columns = xp.nonzero(take.reshape(-1, n))[1]  # exactly k per row, in index order
+    return columns.reshape(x.shape[:-1] + (k,))
 
 
 def _top_k_rule(x: TensorSpec, k: int) -> tuple:

@@ -347,3 +347,15 @@ def test_bincount_and_confusion_matrix() -> None:
         [0, 1, 1], [0, 0, 1], num_classes=3, weights=[1.0, 2.0, 3.0], dtype=tf.float32
     )
     np.testing.assert_array_equal(cm.numpy(), [[1, 0, 0], [2, 3, 0], [0, 0, 0]])
+
+
+def test_top_k_partition_path_breaks_ties_like_a_stable_sort() -> None:
+    rng = np.random.default_rng(0)
+    for dtype in (np.float32, np.int32, np.uint8):
+        x = rng.integers(0, 4, size=(5, 64)).astype(dtype)
+        values, indices = tf.math.top_k(x, 3)  # 8 * k < n: the partition path
+        want = np.argsort(-x.astype(np.float64), axis=-1, kind="stable")[:, :3]
+        np.testing.assert_array_equal(indices.numpy(), want)
+        np.testing.assert_array_equal(values.numpy(), np.take_along_axis(x, want, -1))
+    lowest = tf.constant([np.iinfo(np.int32).min, 0, 5], tf.int32)
+    np.testing.assert_array_equal(tf.math.top_k(lowest, 3).indices.numpy(), [2, 1, 0])
