@@ -322,3 +322,20 @@ def test_input_signature_first_call_with_python_lists() -> None:
     np.testing.assert_allclose(f([[1.0, 2.0]], 3).numpy(), [[3.0, 6.0]])
     np.testing.assert_allclose(f(tf.ones([2, 2]), 2).numpy(), np.full((2, 2), 2.0))
     assert f.experimental_get_tracing_count() == 1
+
+
+def test_device_scope_runs_the_placed_interpreter() -> None:
+    v = tf.Variable([1.0, 2.0])
+
+    @tf.function
+    def f(x):
+        v.assign_add(x)
+        y = tf.cond(tf.reduce_sum(x) > 0, lambda: x * v, lambda: x - v)
+        return tf.tanh(y) + 1.0
+
+    x = tf.constant([0.5, 0.25])
+    with tf.device("/cpu:0"):
+        got = f(x)
+    want = np.tanh(x.numpy() * np.array([1.5, 2.25], np.float32)) + 1.0
+    np.testing.assert_allclose(got.numpy(), want, rtol=1e-6)
+    np.testing.assert_allclose(v.numpy(), [1.5, 2.25])
