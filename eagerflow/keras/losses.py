@@ -19,6 +19,7 @@ from eagerflow.ops import (
     array_ops,
     cast_ops,
     clip_ops,
+    gather_ops,
     math_ops,
     math_unary_ops,
     nn_loss_ops,
@@ -189,9 +190,15 @@ def categorical_crossentropy(
 
 
 def sparse_categorical_crossentropy(
-    y_true: Any, y_pred: Any, from_logits: bool = False, axis: int = -1
+    y_true: Any,
+    y_pred: Any,
+    from_logits: bool = False,
+    ignore_class: int | None = None,
+    axis: int = -1,
 ) -> Tensor:
     """Cross-entropy between integer labels and predicted distributions over the last axis.
+
+    Entries labelled `ignore_class` (e.g. padding in segmentation) get a loss of 0.
 
     Example:
         >>> tf.keras.losses.sparse_categorical_crossentropy([1], [[0.5, 0.5]]).numpy()
@@ -218,7 +225,12 @@ def sparse_categorical_crossentropy(
     if not from_logits:
         p = y_pred / reduction_ops.reduce_sum(y_pred, axis=-1, keepdims=True)
         y_pred = math_ops.log(clip_ops.clip_by_value(p, EPSILON, 1.0 - EPSILON))
-    return nn_loss_ops.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=y_pred)
+    if ignore_class is None:
+        return nn_loss_ops.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=y_pred)
+    keep = math_ops.not_equal(labels, ignore_class)
+    labels = gather_ops.where(keep, labels, array_ops.zeros_like(labels))
+    values = nn_loss_ops.sparse_softmax_cross_entropy_with_logits(labels=labels, logits=y_pred)
+    return values * cast_ops.cast(keep, values.dtype)
 
 
 def huber(y_true: Any, y_pred: Any, delta: float = 1.0) -> Tensor:
@@ -404,6 +416,7 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
     def __init__(
         self,
         from_logits: bool = False,
+        ignore_class: int | None = None,
         reduction: str = "sum_over_batch_size",
         name: str = "sparse_categorical_crossentropy",
     ) -> None:
@@ -412,8 +425,29 @@ class SparseCategoricalCrossentropy(LossFunctionWrapper):
             reduction=reduction,
             name=name,
             from_logits=from_logits,
+            ignore_class=ignore_class,
         )
         self.from_logits = from_logits
+        self.ignore_class = ignore_class
+
+    def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Tensor:
+        if self.ignore_class is None:
+            return super().__call__(y_true, y_pred, sample_weight)
+        # As Keras: ignored entries weigh 0 and the mean runs over the kept ones.
+        labels = convert_to_tensor(y_true)
+        values = self.call(labels, y_pred)
+        keep = math_ops.not_equal(labels, self.ignore_class)
+        if len(keep.shape) == len(values.shape) + 1:
+            keep = array_ops.squeeze(keep, -1)
+        weights = cast_ops.cast(keep, values.dtype)
+        if self.reduction in ("sum_over_batch_size", "auto", "mean"):
+            total = cast_ops.cast(array_ops.size(weights), values.dtype)
+            weights = weights * (total / (reduction_ops.reduce_sum(weights) + EPSILON))
+        if sample_weight is not None:
+            sw = cast_ops.cast(convert_to_tensor(sample_weight), values.dtype)
+            weights, sw = squeeze_or_expand_to_same_rank(weights, sw, False)
+            weights = weights * sw
+        return reduce_weighted_values(values, weights, self.reduction)
 
 
 class Huber(LossFunctionWrapper):

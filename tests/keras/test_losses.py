@@ -189,3 +189,18 @@ def test_tf1_elementwise_losses_and_reductions():
     )
     with pytest.raises(ValueError, match="not compatible"):
         tf1_losses.mean_squared_error([1.0, 2.0], [1.0])
+
+
+def test_sparse_ignore_class_masks_and_averages_over_kept_entries():
+    labels = np.array([0, 255, 3, 255])
+    expected = -_log_softmax(LOGITS)[[0, 2], [0, 3]]
+    per_sample = losses.sparse_categorical_crossentropy(
+        labels, LOGITS, from_logits=True, ignore_class=255
+    )
+    np.testing.assert_allclose(per_sample.numpy(), [expected[0], 0.0, expected[1], 0.0], rtol=1e-5)
+    loss = losses.SparseCategoricalCrossentropy(from_logits=True, ignore_class=255)
+    assert float(loss(labels, LOGITS)) == pytest.approx(expected.mean(), rel=1e-5)
+    summed = losses.SparseCategoricalCrossentropy(True, ignore_class=255, reduction="sum")
+    assert float(summed(labels, LOGITS)) == pytest.approx(expected.sum(), rel=1e-5)
+    restored = losses.deserialize(losses.serialize(loss))
+    assert restored.ignore_class == 255
