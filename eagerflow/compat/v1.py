@@ -9,7 +9,8 @@ from eagerflow.device_scope import device
 from eagerflow.ops.random_ops import multinomial, set_seed as set_random_seed, truncated_normal
 from eagerflow.ops.random_ops import normal as random_normal, uniform as random_uniform
 from eagerflow.ops.random_ops import shuffle as random_shuffle
-from eagerflow import nn, random
+from eagerflow import random
+from eagerflow.compat import nn_v1 as nn
 from eagerflow import losses, train
 from eagerflow.ops.math_ops import log
 from eagerflow.ops.math_ops import div, divide_no_nan as div_no_nan, squared_difference

@@ -186,3 +186,34 @@ def test_dtype_rules_of_activations():
     with pytest.raises(TypeError, match="Softmax: `features` must be a floating"):
         tf.nn.softmax(tf.constant([1, 2]))
     assert tf.nn.softmax(tf.constant([1.0, 2.0], tf.float16)).dtype == tf.float16
+
+
+def test_compat_v1_nn_takes_tf1_signatures():
+    v1 = tf.compat.v1.nn
+    assert v1.relu is tf.nn.relu
+    x = tf.ones([1000])
+    kept = v1.dropout(x, keep_prob=0.9, seed=1).numpy() != 0
+    assert kept.mean() > 0.85
+    assert v1.dropout(x, 0.9, seed=1).shape == [1000]  # positional keep_prob
+    np.testing.assert_array_equal(
+        v1.in_top_k([[0.1, 0.9], [0.8, 0.2]], [1, 1], 1).numpy(), [True, False]
+    )
+    assert v1.max_pool(tf.ones([1, 4, 4, 1]), [1, 2, 2, 1], [1, 2, 2, 1], "VALID").shape == [
+        1,
+        2,
+        2,
+        1,
+    ]
+    assert v1.conv2d(
+        tf.ones([1, 4, 4, 1]), filter=tf.ones([3, 3, 1, 2]), strides=[1, 1, 1, 1], padding="SAME"
+    ).shape == [1, 4, 4, 2]
+    labels, logits = tf.constant([[0.2, 0.8]]), tf.constant([[1.0, 2.0]])
+    with tf.GradientTape(persistent=True) as tape:
+        tape.watch(labels)
+        v1_loss = v1.softmax_cross_entropy_with_logits(labels=labels, logits=logits)
+        v2_loss = v1.softmax_cross_entropy_with_logits_v2(labels, logits)
+    assert tape.gradient(v1_loss, labels) is None
+    assert tape.gradient(v2_loss, labels) is not None
+    mean, var = v1.moments(tf.constant([[1.0, 3.0]]), [1], keep_dims=True)
+    assert mean.shape == [1, 1] and float(var[0, 0]) == 1.0
+    assert v1.softmax(tf.constant([[0.0, 0.0]]), dim=0).shape == [1, 2]
