@@ -303,3 +303,37 @@ def test_tf2_style_custom_train_step():
     history = model.fit(x, y, batch_size=50, epochs=4, verbose=0)
     assert history.history["loss"][-1] < history.history["loss"][0]
     assert history.history["accuracy"][-1] > 0.75
+
+
+def test_multi_output_losses_and_metrics():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(128, 4)).astype(np.float32)
+    y_cls = (x[:, 0] > 0).astype(np.int64)
+    y_reg = x[:, 1:2] * 2
+    tf.random.set_seed(0)
+    inputs = tf.keras.Input(shape=(4,))
+    hidden = tf.keras.layers.Dense(16, activation="relu")(inputs)
+    model = tf.keras.Model(
+        inputs,
+        [
+            tf.keras.layers.Dense(2, name="cls")(hidden),
+            tf.keras.layers.Dense(1, name="reg")(hidden),
+        ],
+    )
+    xent = losses.SparseCategoricalCrossentropy(from_logits=True)
+    model.compile("adam", loss=[xent, "mse"], metrics=["accuracy"])
+    history = model.fit(x, [y_cls, y_reg], epochs=3, batch_size=32, verbose=0)
+    assert sorted(history.history) == ["cls_accuracy", "loss", "reg_accuracy"]
+    assert history.history["loss"][-1] < history.history["loss"][0]
+    model.compile(
+        "adam",
+        loss={"cls": xent, "reg": "mse"},
+        metrics={"cls": ["accuracy"], "reg": ["mae"]},
+        loss_weights={"cls": 1.0, "reg": 0.5},
+    )
+    logs = model.evaluate(x, {"cls": y_cls, "reg": y_reg}, verbose=0, return_dict=True)
+    assert sorted(logs) == ["cls_accuracy", "loss", "reg_mae"]
+    cls_logits, reg_pred = model.predict(x, verbose=0)
+    expected = float(xent(y_cls, cls_logits)) + 0.5 * float(np.mean((reg_pred - y_reg) ** 2))
+    assert logs["loss"] == pytest.approx(expected, rel=1e-4)
+    assert logs["reg_mae"] == pytest.approx(float(np.mean(np.abs(reg_pred - y_reg))), rel=1e-4)

@@ -75,8 +75,9 @@ class TrainingMixin:
         else:
             self._loss_objects = training_compile.loss_object(loss)
         self._loss_weights = loss_weights
-        self._metric_specs = list(metrics or [])
+        self._metric_specs = metrics if isinstance(metrics, dict) else list(metrics or [])
         self._weighted_metric_specs = list(weighted_metrics or [])
+        self._metric_slots: list = []  # (output index, metric, receives sample_weight)
         self._compiled_metrics: list | None = None
         self._weighted_metrics: list = []
         self._loss_tracker = metrics_module.Mean(name="loss")
@@ -123,36 +124,79 @@ class TrainingMixin:
         for metric in self.metrics:
             metric.reset_state()
 
+    def _aligned_outputs(self, y: Any, y_pred: Any) -> list[tuple[Any, Any]]:
+        """`[(y_i, y_pred_i), ...]` in output order (one pair for single-output models)."""
+        if isinstance(y_pred, dict):
+            keys = sorted(y_pred)
+            return [(y[k] if isinstance(y, dict) else None, y_pred[k]) for k in keys]
+        if isinstance(y_pred, (list, tuple)) and len(y_pred) > 1:
+            if isinstance(y, dict):
+                names = self._output_names(len(y_pred))
+                return [(y.get(n), p) for n, p in zip(names, y_pred)]
+            return list(zip(nest.flatten(y), y_pred))
+        prediction = nest.flatten(y_pred)[0]
+        return [(nest.flatten(y)[0], prediction)]
+
+    def _output_names(self, count: int) -> list[str]:
+        """Names of the outputs: `output_names`, else the functional outputs' layer names."""
+        names = list(getattr(self, "output_names", None) or [])
+        if not names:
+            for tensor in getattr(self, "outputs", None) or []:
+                history = getattr(tensor, "_keras_history", None)
+                names.append(history[0].name if history else "")
+        if len(names) == count and all(names) and len(set(names)) == count:
+            return names
+        return [f"output_{i + 1}" for i in range(count)]
+
+    def _output_loss(self, index: int, name: str) -> Any:
+        losses = self._loss_objects
+        if isinstance(losses, dict):
+            return losses.get(name)
+        if isinstance(losses, list):
+            return losses[index] if index < len(losses) else None
+        return losses
+
     def _build_metrics(self, y: Any, y_pred: Any) -> None:
+        """Resolves the compiled metric specs against the first batch's shapes."""
         if self._compiled_metrics is not None or y is None:
             return
-        first_loss = self._loss_objects
-        if isinstance(first_loss, dict):
-            first_loss = next(iter(first_loss.values()), None)
-        elif isinstance(first_loss, list):
-            first_loss = first_loss[0] if first_loss else None
-        y_true0, y_pred0 = nest.flatten(y)[0], nest.flatten(y_pred)[0]
-        self._compiled_metrics = [
-            training_compile.metric_object(m, first_loss, y_true0, y_pred0)
-            for m in self._metric_specs
-        ]
-        weighted = []
-        for spec in self._weighted_metric_specs:
-            metric = training_compile.metric_object(spec, first_loss, y_true0, y_pred0)
-            if isinstance(spec, str):
-                metric.name = "weighted_" + metric.name
-            weighted.append(metric)
-        self._weighted_metrics = weighted
+        pairs = self._aligned_outputs(y, y_pred)
+        names = self._output_names(len(pairs))
+        multi = len(pairs) > 1
+        slots = []
+        for index, (target, prediction) in enumerate(pairs):
+            specs = self._metric_specs
+            if isinstance(specs, dict):
+                specs = nest.flatten(specs.get(names[index], []))
+            groups = [(specs, False), (self._weighted_metric_specs, True)]
+            for group, weighted in groups:
+                for spec in group:
+                    if isinstance(spec, metrics_module.Metric) and multi:
+                        spec = type(spec).from_config(spec.get_config())
+                    loss = self._output_loss(index, names[index])
+                    metric = training_compile.metric_object(spec, loss, target, prediction)
+                    if weighted and isinstance(spec, str):
+                        metric.name = "weighted_" + metric.name
+                    if multi:
+                        metric.name = f"{names[index]}_{metric.name}"
+                    slots.append((index, metric, weighted))
+        self._metric_slots = slots
+        self._compiled_metrics = [m for _, m, weighted in slots if not weighted]
+        self._weighted_metrics = [m for _, m, weighted in slots if weighted]
 
     def _update_metrics(self, y: Any, y_pred: Any, sample_weight: Any) -> None:
         self._build_metrics(y, y_pred)
         if y is None:
             return
-        y_true0, y_pred0 = nest.flatten(y)[0], nest.flatten(y_pred)[0]
-        for metric in self._compiled_metrics or []:
-            metric.update_state(y_true0, y_pred0)
-        for metric in self._weighted_metrics:
-            metric.update_state(y_true0, y_pred0, sample_weight=sample_weight)
+        pairs = self._aligned_outputs(y, y_pred)
+        for index, metric, weighted in self._metric_slots:
+            target, prediction = pairs[index]
+            if target is None:
+                continue
+            if weighted:
+                metric.update_state(target, prediction, sample_weight=sample_weight)
+            else:
+                metric.update_state(target, prediction)
 
     def get_metrics_result(self) -> dict:
         """`{name: value}` of every metric's current result."""
@@ -191,9 +235,12 @@ class TrainingMixin:
         if losses is None or y is None:
             return None
         if isinstance(losses, dict):
-            names = getattr(self, "output_names", None) or sorted(losses)
+            if isinstance(y_pred, dict):
+                names = sorted(y_pred)
+            else:
+                names = self._output_names(len(nest.flatten(y_pred)))
             y_map = y if isinstance(y, dict) else dict(zip(names, nest.flatten(y)))
-            p_map = y_pred if isinstance(y_pred, dict) else dict(zip(names, y_pred))
+            p_map = y_pred if isinstance(y_pred, dict) else dict(zip(names, nest.flatten(y_pred)))
             pairs = [(losses[k], y_map[k], p_map[k], k) for k in losses]
         elif isinstance(losses, list):
             pairs = [(fn, t, p, i) for i, (fn, t, p) in enumerate(zip(losses, y, y_pred))]
