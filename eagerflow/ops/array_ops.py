@@ -24,6 +24,7 @@ from eagerflow.core.tensor_shape import TensorShape
 from eagerflow.core.tensor_spec import TensorSpec
 from eagerflow.ops import _shape_rules as rules
 from eagerflow.ops._shape_args import shape_list as _shape_list
+from eagerflow.ops._shape_args import traced_shape
 
 # -- identity and stop_gradient ------------------------------------------------------------
 IDENTITY = Primitive("Identity", lambda xp, x: x, rules.unary)
@@ -123,7 +124,7 @@ def zeros(shape: Any, dtype: Any = dtypes.float32, name: Any = None) -> Tensor:
         >>> tf.zeros([2]).numpy()
         array([0., 0.], dtype=float32)
     """
-    if _is_symbolic(shape):
+    if traced_shape(shape) is not None:
         return _traced_fill(shape, 0, dtypes.as_dtype(dtype))
     return _fill_on_device(_shape_list(shape), 0, dtypes.as_dtype(dtype))
 
@@ -135,7 +136,7 @@ def ones(shape: Any, dtype: Any = dtypes.float32, name: Any = None) -> Tensor:
         >>> tf.ones([2], tf.int32).numpy()
         array([1, 1], dtype=int32)
     """
-    if _is_symbolic(shape):
+    if traced_shape(shape) is not None:
         return _traced_fill(shape, 1, dtypes.as_dtype(dtype))
     return _fill_on_device(_shape_list(shape), 1, dtypes.as_dtype(dtype))
 
@@ -144,31 +145,31 @@ def _fill_on_device_array(values: list, dtype: dtypes.DType) -> Tensor:
     return convert_to_tensor(np.asarray(values, dtype=dtype._np).reshape(len(values)))
 
 
-def _traced_fill(shape: Tensor, value: int, dtype: dtypes.DType) -> Tensor:
+def _traced_fill(shape: Any, value: int, dtype: dtypes.DType) -> Tensor:
     from eagerflow.ops.sequence_ops import fill  # noqa: PLC0415
 
     return fill(shape, _fill_on_device([], value, dtype))
 
 
 # -- reshape and broadcast ---------------------------------------------------------------
-# While tracing, `shape` may be a symbolic 1-D tensor (e.g. `tf.shape(x)`): it becomes a second
-# input and the `shape` attr is None, so gradients work for dimensions unknown until run time.
-def _is_symbolic(value: Any) -> bool:
-    return isinstance(value, Tensor) and value._value is None
-
-
+# While tracing, `shape` may need run-time values (`tf.shape(x)`, `[tf.shape(x)[0], -1]`): the
+# shape tensor becomes a second input, the `shape` attr is None and `partial` keeps the dims
+# known at trace time, so gradients work for dimensions unknown until run time.
 def _runtime_shape(shape: Any, shape_t: tuple) -> tuple:
     return shape if shape is not None else tuple(int(d) for d in shape_t[0].tolist())
 
 
-def _dynamic_spec(shape_t: TensorSpec, dtype: Any) -> TensorSpec:
-    n = shape_t.shape[0] if shape_t.shape.rank == 1 else None
-    return TensorSpec(None if n is None else [None] * n, dtype)
+def _dynamic_spec(partial: tuple | None, dtype: Any) -> TensorSpec:
+    if partial is None:
+        return TensorSpec(None, dtype)
+    return TensorSpec([None if d is None or d < 0 else d for d in partial], dtype)
 
 
-def _reshape_rule(x: TensorSpec, *shape_t: TensorSpec, shape: tuple | None) -> TensorSpec:
+def _reshape_rule(
+    x: TensorSpec, *shape_t: TensorSpec, shape: tuple | None, partial: tuple | None = None
+) -> TensorSpec:
     if shape is None:
-        return _dynamic_spec(shape_t[0], x.dtype)
+        return _dynamic_spec(partial, x.dtype)
     dims = list(shape)
     if -1 in dims:
         known = x.shape.num_elements()
@@ -179,7 +180,7 @@ def _reshape_rule(x: TensorSpec, *shape_t: TensorSpec, shape: tuple | None) -> T
 
 RESHAPE = Primitive(
     "Reshape",
-    lambda xp, x, *shape_t, shape: xp.reshape(x, _runtime_shape(shape, shape_t)),
+    lambda xp, x, *shape_t, shape, partial=None: xp.reshape(x, _runtime_shape(shape, shape_t)),
     _reshape_rule,
 )
 
@@ -202,8 +203,9 @@ def reshape(tensor: Any, shape: Any, name: Any = None) -> Tensor:
         TensorShape([2, 3])
     """
     x = convert_to_tensor(tensor)
-    if _is_symbolic(shape):
-        return execute(RESHAPE, (x, shape), {"shape": None})
+    traced = traced_shape(shape)
+    if traced is not None:
+        return execute(RESHAPE, (x, traced[0]), {"shape": None, "partial": traced[1]})
     dims = tuple(_shape_list(shape))
     size = x.shape.num_elements()
     wanted = int(np.prod([d for d in dims if d != -1]))
@@ -219,17 +221,19 @@ def reshape(tensor: Any, shape: Any, name: Any = None) -> Tensor:
     return execute(RESHAPE, (x,), {"shape": dims})
 
 
-def _broadcast_to_rule(x: TensorSpec, *shape_t: TensorSpec, shape: tuple | None) -> TensorSpec:
+def _broadcast_to_rule(
+    x: TensorSpec, *shape_t: TensorSpec, shape: tuple | None, partial: tuple | None = None
+) -> TensorSpec:
     if shape is None:
-        return _dynamic_spec(shape_t[0], x.dtype)
+        return _dynamic_spec(partial, x.dtype)
     return TensorSpec(shape, x.dtype)
 
 
-BROADCAST_TO = Primitive(
-    "BroadcastTo",
-    lambda xp, x, *shape_t, shape: xp.broadcast_to(x, _runtime_shape(shape, shape_t)),
-    _broadcast_to_rule,
-)
+def _broadcast_to_kernel(xp: Any, x: Any, *shape_t: Any, shape: Any, partial: Any = None) -> Any:
+    return xp.broadcast_to(x, _runtime_shape(shape, shape_t))
+
+
+BROADCAST_TO = Primitive("BroadcastTo", _broadcast_to_kernel, _broadcast_to_rule)
 
 
 @RegisterGradient("BroadcastTo")
@@ -259,8 +263,9 @@ def broadcast_to(input: Any, shape: Any, name: Any = None) -> Tensor:
                [1, 2]], dtype=int32)
     """
     x = convert_to_tensor(input)
-    if _is_symbolic(shape):
-        return execute(BROADCAST_TO, (x, shape), {"shape": None})
+    traced = traced_shape(shape)
+    if traced is not None:
+        return execute(BROADCAST_TO, (x, traced[0]), {"shape": None, "partial": traced[1]})
     dims = tuple(_shape_list(shape))
     rules.broadcast_shapes("BroadcastTo", x.shape, TensorShape(dims))
     if x.shape.as_list() == list(dims):

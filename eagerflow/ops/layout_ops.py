@@ -18,6 +18,7 @@ from eagerflow.core.tensor import Tensor
 from eagerflow.core.tensor_spec import TensorSpec
 from eagerflow.ops import _shape_rules as rules
 from eagerflow.ops._shape_args import shape_list as _shape_list
+from eagerflow.ops._shape_args import traced_shape
 
 
 # -- transpose -----------------------------------------------------------------------------
@@ -141,26 +142,45 @@ def squeeze(input: Any, axis: Any = None, name: Any = None) -> Tensor:
 
 
 # -- tile and reverse ----------------------------------------------------------------------
-def _tile_rule(x: TensorSpec, multiples: tuple) -> TensorSpec:
-    dims = [None if d is None else d * m for d, m in zip(x.shape.as_list(), multiples)]
+# While tracing, `multiples` may need run-time values: they become a second input, the
+# `multiples` attr is None and `partial` keeps those known at trace time.
+def _tile_kernel(xp: Any, x: Any, *mult_t: Any, multiples: Any, partial: Any = None) -> Any:
+    if multiples is None:
+        multiples = tuple(int(m) for m in mult_t[0].tolist())
+    return xp.tile(x, multiples)
+
+
+def _tile_rule(
+    x: TensorSpec, *mult_t: TensorSpec, multiples: tuple | None, partial: tuple | None = None
+) -> TensorSpec:
+    known = multiples if multiples is not None else partial or (None,) * (x.shape.rank or 0)
+    dims = [None if d is None or m is None else d * m for d, m in zip(x.shape.as_list(), known)]
     return TensorSpec(dims, x.dtype)
 
 
-TILE = Primitive("Tile", lambda xp, x, multiples: xp.tile(x, multiples), _tile_rule)
+TILE = Primitive("Tile", _tile_kernel, _tile_rule)
 REVERSE = Primitive("ReverseV2", lambda xp, x, axis: xp.flip(x, axis), rules.unary)
 
 
 @RegisterGradient("Tile")
-def _tile_grad(op: Any, grad: Tensor) -> Tensor:
-    from eagerflow.ops.array_ops import reshape  # noqa: PLC0415
+def _tile_grad(op: Any, grad: Tensor) -> list:
+    from eagerflow.ops.array_ops import reshape, shape, stack  # noqa: PLC0415
+    from eagerflow.ops.cast_ops import cast  # noqa: PLC0415
     from eagerflow.ops.reduction_ops import reduce_sum  # noqa: PLC0415
 
-    dims = op.inputs[0].shape.as_list()
-    split = []
-    for d, m in zip(dims, op.get_attr("multiples")):
-        split += [m, d]
-    summed = reduce_sum(reshape(grad, split), axis=list(range(0, len(split), 2)))
-    return reshape(summed, dims)
+    x = op.inputs[0]
+    dims, multiples = x.shape.as_list(), op.get_attr("multiples")
+    rank = len(dims)
+    # Split every tiled axis into (copies, size) and sum over the copies.
+    if multiples is not None and None not in dims:
+        split: Any = [n for pair in zip(multiples, dims) for n in pair]
+        target: Any = dims
+    else:
+        mult = op.inputs[1] if multiples is None else multiples
+        target = shape(x, out_type=op.inputs[1].dtype if multiples is None else "int32")
+        split = reshape(stack([cast(mult, target.dtype), target], axis=1), [-1])
+    summed = reduce_sum(reshape(grad, split), axis=list(range(0, 2 * rank, 2)))
+    return [reshape(summed, target)] + [None] * (len(op.inputs) - 1)
 
 
 @RegisterGradient("ReverseV2")
@@ -177,6 +197,10 @@ def tile(input: Any, multiples: Any, name: Any = None) -> Tensor:
                [1, 2, 1, 2]], dtype=int32)
     """
     x = convert_to_tensor(input)
+    traced = traced_shape(multiples)
+    if traced is not None:
+        attrs = {"multiples": None, "partial": traced[1]}
+        return execute(TILE, (x, traced[0]), attrs)
     multiples = tuple(_shape_list(multiples))
     if len(multiples) != x.ndim or any(m < 0 for m in multiples):
         raise errors.InvalidArgumentError(

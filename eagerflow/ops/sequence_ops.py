@@ -13,20 +13,22 @@ from eagerflow.core.dispatch import Primitive, execute
 from eagerflow.core.gradient_registry import RegisterGradient, no_gradient
 from eagerflow.core.tensor import Tensor
 from eagerflow.core.tensor_spec import TensorSpec
+from eagerflow.ops._shape_args import traced_shape
 
 
 # -- fill -----------------------------------------------------------------------------------
 # While tracing, `dims` may be a symbolic 1-D tensor (`tf.fill(tf.shape(x), v)`): it becomes
 # a second input and the `dims` attr is None.
-def _fill_kernel(xp: Any, value: Any, *dims_t: Any, dims: tuple | None) -> Any:
+def _fill_kernel(xp: Any, value: Any, *dims_t: Any, dims: tuple | None, partial: Any = None) -> Any:
     shape = dims if dims is not None else tuple(int(d) for d in dims_t[0].tolist())
     return xp.full(shape, value, dtype=value.dtype)
 
 
-def _fill_rule(value: TensorSpec, *dims_t: TensorSpec, dims: tuple | None) -> TensorSpec:
+def _fill_rule(
+    value: TensorSpec, *dims_t: TensorSpec, dims: tuple | None, partial: tuple | None = None
+) -> TensorSpec:
     if dims is None:
-        n = dims_t[0].shape[0] if dims_t[0].shape.rank == 1 else None
-        return TensorSpec(None if n is None else [None] * n, value.dtype)
+        return TensorSpec(None if partial is None else list(partial), value.dtype)
     return TensorSpec(list(dims), value.dtype)
 
 
@@ -53,13 +55,13 @@ def fill(dims: Any, value: Any, name: Any = None) -> Tensor:
         raise errors.InvalidArgumentError(
             None, None, f"Fill: value must be a scalar, got shape {v.shape}"
         )
+    traced = traced_shape(dims)
+    if traced is not None:  # needs run-time values while tracing
+        if not traced[0].dtype.is_integer:
+            raise TypeError(f"Fill: dims must be integers, got {traced[0].dtype.name}")
+        return execute(FILL, (v, traced[0]), {"dims": None, "partial": traced[1]})
     if isinstance(dims, Tensor) or hasattr(dims, "_as_tensor"):
-        dims = convert_to_tensor(dims)
-        if dims._value is None:  # symbolic while tracing
-            if not dims.dtype.is_integer or dims.shape.rank != 1:
-                raise TypeError(f"Fill: dims must be a 1-D integer tensor, got {dims.dtype.name}")
-            return execute(FILL, (v, dims), {"dims": None})
-        dims = dims.numpy()
+        dims = convert_to_tensor(dims).numpy()
     shape = tuple(int(d) for d in np.asarray(dims).reshape(-1))
     if any(d < 0 for d in shape):
         raise errors.InvalidArgumentError(

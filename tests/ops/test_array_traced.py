@@ -96,3 +96,26 @@ def test_fill_zeros_ones_from_traced_shapes(signature) -> None:
         got, want = traced(x), _filled(x)
         _assert_same(got, want)
         assert [g.dtype for g in got] == [w.dtype for w in want]
+
+
+def _mixed_shapes(x):
+    n = tf.shape(x)[0]
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        a = tf.reshape(x, [n, -1, 1])
+        b = tf.tile(x, [1, n])
+        c = tf.broadcast_to(x[:, :1], [n, 3])
+        d = tf.tile(x, [2, 1])
+        loss = tf.reduce_sum(a * a) + tf.reduce_sum(b * b) + tf.reduce_sum(c) + tf.reduce_sum(d * d)
+    return a, b, c, d, tf.zeros([n, 2]), tf.fill([2, n], 1.5), tape.gradient(loss, x)
+
+
+@pytest.mark.parametrize("signature", [None, [tf.TensorSpec([None, 3], tf.float64)]])
+def test_shapes_mixing_ints_and_traced_scalars(signature) -> None:
+    traced = tf.function(_mixed_shapes, input_signature=signature)
+    for rows in (2, 4):
+        x = tf.constant(np.arange(rows * 3.0).reshape(rows, 3))
+        _assert_same(traced(x), _mixed_shapes(x))
+    if signature is not None:
+        concrete = traced.get_concrete_function(tf.TensorSpec([None, 3], tf.float64))
+        assert concrete.structured_outputs[0].shape.as_list() == [None, None, 1]
