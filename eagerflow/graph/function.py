@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import inspect
 import logging
+import threading
 import warnings
 import weakref
 from collections.abc import Callable
@@ -68,6 +69,14 @@ class Function:
         except (TypeError, ValueError):
             self._signature = None
         self._input_signature = None if input_signature is None else list(input_signature)
+        # Calls that bind positionally one-to-one skip inspect's binding (see function_keys).
+        params = list(self._signature.parameters.values()) if self._signature else []
+        self._param_names = [p.name for p in params]
+        self._num_params = len(params)
+        self._needs_binding = any(
+            p.kind not in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD) for p in params
+        )
+        self._lock = threading.RLock()
         self._cache: dict = {}
         self._fast_cache: dict = {}
         self._concrete: list[tuple[Any, ConcreteFunction]] = []
@@ -163,10 +172,13 @@ class Function:
             return self._lookup_signature(call)
         concrete = self._cache.get(call.key)
         if concrete is None:
-            concrete = self._relaxed_match(call)
-            if concrete is None:
-                concrete = self._retrace(call)
-            self._cache[call.key] = concrete
+            with self._lock:  # one thread traces; the others then find its trace
+                concrete = self._cache.get(call.key)
+                if concrete is None:
+                    concrete = self._relaxed_match(call)
+                    if concrete is None:
+                        concrete = self._retrace(call)
+                    self._cache[call.key] = concrete
         self._last_call = call
         tensors = [convert_to_tensor(call.flat[i]) for i in concrete._tensor_positions]
         return concrete, tensors

@@ -28,7 +28,10 @@ def is_tensor_leaf(x: Any) -> bool:
 # -- trace keys ----------------------------------------------------------------------------
 def leaf_key(x: Any) -> Any:
     if isinstance(x, Tensor):
-        return ("T", tuple(x.shape.as_list()), x.dtype)
+        a = x._value
+        if a is not None:
+            return ("T", tuple(a.shape), a.dtype)
+        return ("T", tuple(x.shape.as_list()), x.dtype._np)
     if isinstance(x, np.ndarray):
         return ("T", x.shape, x.dtype)
     if _is_variable(x):
@@ -40,11 +43,24 @@ def leaf_key(x: Any) -> Any:
     return ("P", type(x), x)
 
 
-def _structure_key(x: Any) -> Any:
-    if isinstance(x, dict):
-        return ("dict", tuple((k, _structure_key(x[k])) for k in nest._sorted_keys(x)))
-    if isinstance(x, (list, tuple)):
-        return (type(x), tuple(_structure_key(c) for c in x))
+def encode(value: Any, leaves: list, keys: list) -> Any:
+    """One pass over a call's arguments: appends the flat leaves (in `nest.flatten` order)
+    and their keys; returns the nesting (leaves as None)."""
+    t = type(value)
+    if t is Tensor:
+        leaves.append(value)
+        a = value._value
+        keys.append(("T", a.shape, a.dtype))
+        return None
+    if t is tuple or t is list:
+        return (t, tuple([encode(c, leaves, keys) for c in value]))
+    if isinstance(value, dict):
+        items = [(k, encode(value[k], leaves, keys)) for k in nest._sorted_keys(value)]
+        return ("dict", tuple(items))
+    if isinstance(value, (list, tuple)):  # namedtuples and other subclasses
+        return (t, tuple([encode(c, leaves, keys) for c in value]))
+    leaves.append(value)
+    keys.append(leaf_key(value))
     return None
 
 
@@ -90,35 +106,51 @@ def _shape_text(dims: Any) -> str:
 
 
 class Call:
-    """One call, canonicalized: bound arguments, flat leaves, trace key."""
+    """One call, canonicalized: bound arguments, flat leaves, trace key.
 
-    __slots__ = ("args", "kwargs", "flat", "paths", "key", "leaf_keys")
+    The readable leaf paths are computed only when asked for (retrace messages, errors).
+    """
+
+    __slots__ = ("args", "kwargs", "flat", "key", "leaf_keys", "_named", "_sig", "_paths")
 
     def __init__(self, fn: Any, args: tuple, kwargs: dict) -> None:
         sig = fn._signature
-        if sig is not None:
+        if sig is not None and (kwargs or fn._needs_binding or len(args) != fn._num_params):
             bound = sig.bind(*args, **kwargs)
             bound.apply_defaults()
             args, kwargs = bound.args, bound.kwargs
             named = list(bound.arguments.items())
+        elif sig is not None:
+            named = list(zip(fn._param_names, args))
         else:
             named = [(f"args[{i}]", a) for i, a in enumerate(args)] + list(kwargs.items())
         self.args, self.kwargs = args, kwargs
-        self.flat = nest.flatten((args, kwargs))
-        self.paths = []
-        for name, value in named:
-            if sig is not None and sig.parameters[name].kind is inspect.Parameter.VAR_KEYWORD:
-                for k in nest._sorted_keys(value):
-                    _paths(k, value[k], self.paths)
-            elif sig is not None and sig.parameters[name].kind is inspect.Parameter.VAR_POSITIONAL:
-                for i, v in enumerate(value):
-                    _paths(f"{name}[{i}]", v, self.paths)
-            else:
-                _paths(name, value, self.paths)
-        if len(self.paths) != len(self.flat):  # unusual binding: fall back to indices
-            self.paths = [f"input {i}" for i in range(len(self.flat))]
-        self.leaf_keys = tuple(leaf_key(x) for x in self.flat)
-        self.key = (_structure_key((args, kwargs)), self.leaf_keys)
+        self._named, self._sig, self._paths = named, sig, None
+        self.flat: list = []
+        keys: list = []
+        structure = encode((args, kwargs), self.flat, keys)
+        self.leaf_keys = tuple(keys)
+        self.key = (structure, self.leaf_keys)
+
+    @property
+    def paths(self) -> list:
+        if self._paths is None:
+            paths: list = []
+            sig = self._sig
+            for name, value in self._named:
+                kind = sig.parameters[name].kind if sig is not None else None
+                if kind is inspect.Parameter.VAR_KEYWORD:
+                    for k in nest._sorted_keys(value):
+                        _paths(k, value[k], paths)
+                elif kind is inspect.Parameter.VAR_POSITIONAL:
+                    for i, v in enumerate(value):
+                        _paths(f"{name}[{i}]", v, paths)
+                else:
+                    _paths(name, value, paths)
+            if len(paths) != len(self.flat):  # unusual binding: fall back to indices
+                paths = [f"input {i}" for i in range(len(self.flat))]
+            self._paths = paths
+        return self._paths
 
 
 def flatten_to(signature: Any, value: Any) -> list | None:
