@@ -133,4 +133,3 @@ def get_output_types(dataset_or_iterator: Any) -> Any:
 
 def get_output_shapes(dataset_or_iterator: Any) -> Any:
     return nest.map_structure(lambda s: s.shape, dataset_or_iterator.element_spec)
-

@@ -175,3 +175,16 @@ def test_graph_finalize() -> None:
     g.finalize()
     with g.as_default(), pytest.raises(RuntimeError, match="finalized"):
         tf.constant(1.0) + 1.0
+
+
+def test_cond_while_loop_and_their_gradients_in_a_graph() -> None:
+    with tf.Graph().as_default():
+        x = v1.placeholder(tf.float32, [])
+        y = tf.cond(x > 0, lambda: x * 2.0, lambda: -x)
+        _, s = tf.while_loop(
+            lambda i, s: i < 5, lambda i, s: (i + 1, s + x), [tf.constant(0), tf.constant(0.0)]
+        )
+        (dy,) = v1.gradients(y, [x])
+        with v1.Session() as sess:
+            assert sess.run([y, s, dy], {x: 3.0}) == [6.0, 15.0, 2.0]
+            assert sess.run([y, dy], {x: -2.0}) == [2.0, -1.0]
