@@ -327,7 +327,14 @@ def reduce_variance(
     if not (x.dtype.is_floating or x.dtype.is_complex):
         raise TypeError(f"reduce_variance: input must be floating-point, got {x.dtype.name}")
     mean = reduce_mean(x, axis, keepdims=True)
-    return reduce_mean(square(subtract(x, mean)), axis, keepdims)
+    deviations = subtract(x, mean)
+    if x.dtype.is_complex:
+        # |x - mean|^2: the variance of a complex tensor is real, as TF.
+        from eagerflow.ops.complex_ops import conj, real  # noqa: PLC0415
+        from eagerflow.ops.math_ops import multiply  # noqa: PLC0415
+
+        return reduce_mean(real(multiply(deviations, conj(deviations))), axis, keepdims)
+    return reduce_mean(square(deviations), axis, keepdims)
 
 
 def reduce_std(

@@ -232,3 +232,12 @@ SPECS += [
         (Arg((4, 2)),),
     ),
 ]
+
+SPECS += [
+    OpSpec(
+        "reduce_std_complex",
+        lambda x, y: tf.math.reduce_std(tf.complex(x, y), axis=1),
+        lambda x, y: np.std(x + 1j * y, axis=1),
+        (M, M),
+    ),
+]
