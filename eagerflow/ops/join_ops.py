@@ -15,20 +15,30 @@ from eagerflow.core.tensor_spec import TensorSpec
 
 
 def _concat_rule(*xs: TensorSpec, axis: int) -> TensorSpec:
-    dims = xs[0].shape.as_list()
-    sizes = [x.shape.as_list()[axis] for x in xs]
+    shapes = [x.shape.as_list() for x in xs]
+    # Other axes: the first input that knows the size (they must all agree).
+    dims = [next((s[i] for s in shapes if s[i] is not None), None) for i in range(len(shapes[0]))]
+    sizes = [s[axis] for s in shapes]
     dims[axis] = None if None in sizes else sum(sizes)
     return TensorSpec(dims, xs[0].dtype)
 
 
-def _split_kernel(xp: Any, x: Any, size_splits: tuple, axis: int) -> tuple:
+# While tracing, split sizes may be known only at run time: they become a second input,
+# `size_splits` is None and `partial` keeps the sizes known now (and how many outputs).
+def _split_kernel(
+    xp: Any, x: Any, *sizes_t: Any, size_splits: Any, axis: int, partial: Any = None
+) -> tuple:
+    if size_splits is None:
+        size_splits = [int(n) for n in sizes_t[0].tolist()]
     cuts = np.cumsum(size_splits)[:-1].tolist()
     return tuple(xp.split(x, cuts, axis=axis))
 
 
-def _split_rule(x: TensorSpec, size_splits: tuple, axis: int) -> tuple:
+def _split_rule(
+    x: TensorSpec, *sizes_t: TensorSpec, size_splits: Any, axis: int, partial: Any = None
+) -> tuple:
     out = []
-    for size in size_splits:
+    for size in size_splits if size_splits is not None else partial:
         dims = x.shape.as_list()
         dims[axis] = size
         out.append(TensorSpec(dims, x.dtype))
@@ -43,12 +53,19 @@ SPLIT = Primitive("SplitV", _split_kernel, _split_rule, num_outputs=-1)
 def _concat_grad(op: Any, grad: Tensor) -> list:
     axis = op.get_attr("axis")
     sizes = tuple(t.shape.as_list()[axis] for t in op.inputs)
-    return list(execute(SPLIT, (grad,), {"size_splits": sizes, "axis": axis}))
+    if None not in sizes:
+        return list(execute(SPLIT, (grad,), {"size_splits": sizes, "axis": axis}))
+    from eagerflow.ops.array_ops import shape, stack  # noqa: PLC0415
+
+    sizes_t = stack([shape(t)[axis] for t in op.inputs])
+    attrs = {"size_splits": None, "axis": axis, "partial": sizes}
+    return list(execute(SPLIT, (grad, sizes_t), attrs))
 
 
 @RegisterGradient("SplitV")
-def _split_grad(op: Any, *grads: Tensor) -> Tensor:
-    return execute(CONCAT, tuple(grads), {"axis": op.get_attr("axis")})
+def _split_grad(op: Any, *grads: Tensor) -> list:
+    joined = execute(CONCAT, tuple(grads), {"axis": op.get_attr("axis")})
+    return [joined] + [None] * (len(op.inputs) - 1)
 
 
 def _normalize_axis(op: str, axis: Any, rank: int) -> int:
@@ -89,7 +106,9 @@ def concat(values: Any, axis: Any, name: str = "concat") -> Tensor:
                 f"ConcatV2: all values must have the same dtype: values[0] is "
                 f"{first.dtype.name}, values[{i}] is {t.dtype.name}",
             )
-        if len(got) != len(want) or got[:axis] + got[axis + 1 :] != want[:axis] + want[axis + 1 :]:
+        if len(got) != len(want) or any(
+            a != b and None not in (a, b) for i, (a, b) in enumerate(zip(got, want)) if i != axis
+        ):
             raise errors.InvalidArgumentError(
                 None,
                 None,
@@ -112,6 +131,8 @@ def split(
     x = convert_to_tensor(value)
     axis = _normalize_axis("SplitV", axis, x.ndim)
     n = x.shape.as_list()[axis]
+    if n is None:
+        return _traced_split(x, num_or_size_splits, axis)
     spec = num_or_size_splits
     if isinstance(spec, Tensor) or hasattr(spec, "_as_tensor"):
         spec = convert_to_tensor(spec).numpy()
@@ -144,3 +165,29 @@ def split(
     if num is not None and int(num) != len(sizes):
         raise ValueError(f"split: num={num} does not match the {len(sizes)} splits")
     return list(execute(SPLIT, (x,), {"size_splits": tuple(sizes), "axis": axis}))
+
+
+def _traced_split(x: Tensor, num_or_size_splits: Any, axis: int) -> list:
+    """Split of a dimension unknown until run time: sizes computed in the graph."""
+    from eagerflow.ops.array_ops import shape, stack  # noqa: PLC0415
+    from eagerflow.ops.math_ops import floordiv, subtract  # noqa: PLC0415
+
+    total = shape(x)[axis]
+    spec = np.asarray(num_or_size_splits)
+    if spec.ndim == 0:
+        parts = int(spec)
+        if parts <= 0:
+            raise ValueError(f"Split: num_split must be positive, got {parts}")
+        piece = floordiv(total, parts)
+        sizes_t, partial = stack([piece] * parts), (None,) * parts
+    else:
+        sizes = [int(s) for s in spec.reshape(-1)]
+        if sizes.count(-1) > 1 or any(s < -1 for s in sizes):
+            raise ValueError(f"SplitV: at most one size may be -1, got {sizes}")
+        if -1 not in sizes:
+            return list(execute(SPLIT, (x,), {"size_splits": tuple(sizes), "axis": axis}))
+        rest = subtract(total, sum(sizes) + 1)
+        sizes_t = stack([rest if s == -1 else s for s in sizes])
+        partial = tuple(None if s == -1 else s for s in sizes)
+    attrs = {"size_splits": None, "axis": axis, "partial": partial}
+    return list(execute(SPLIT, (x, sizes_t), attrs))

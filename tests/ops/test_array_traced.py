@@ -119,3 +119,22 @@ def test_shapes_mixing_ints_and_traced_scalars(signature) -> None:
     if signature is not None:
         concrete = traced.get_concrete_function(tf.TensorSpec([None, 3], tf.float64))
         assert concrete.structured_outputs[0].shape.as_list() == [None, None, 1]
+
+
+def _joins(x, y):
+    with tf.GradientTape() as tape:
+        tape.watch([x, y])
+        c = tf.concat([x, y], 0)
+        c2 = tf.concat([x, x * 2.0], 1)
+        a, b = tf.split(c, 2, axis=0)
+        p, q = tf.split(x, [1, -1], axis=0)
+        loss = tf.reduce_sum(c * c) + tf.reduce_sum(c2) + tf.reduce_sum(a * b) + tf.reduce_sum(q)
+    return (c, c2, a, b, p, q) + tuple(tape.gradient(loss, [x, y]))
+
+
+def test_concat_and_split_along_unknown_dims() -> None:
+    spec = tf.TensorSpec([None, 3], tf.float64)
+    traced = tf.function(_joins, input_signature=[spec, spec])
+    for rows in (2, 4):
+        x = tf.constant(np.arange(rows * 3.0).reshape(rows, 3))
+        _assert_same(traced(x, x + 1.0), _joins(x, x + 1.0))
