@@ -20,6 +20,9 @@ from eagerflow.train.checkpoint_management import (
 from eagerflow.train.restore import CheckpointLoadStatus
 from eagerflow.train.trackable import register_children_provider
 
+# -- TF1 name-based saver (eagerflow/graph/tf1/saver.py) ---------------------------------------
+from eagerflow.graph.tf1.saver import Saver
+
 
 # -- TF1 optimizers and the global step (eagerflow/keras/optimizers/) -------------------------
 from eagerflow.keras.optimizers.tf1_optimizers import (

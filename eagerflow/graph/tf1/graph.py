@@ -45,6 +45,15 @@ class GraphTensor(SymbolicTensor):
     def __hash__(self) -> int:
         return id(self)
 
+    def _no_value(self, what: str, instead: str) -> Exception:
+        from eagerflow.graph.ir import OperatorNotAllowedInGraphError  # noqa: PLC0415
+
+        return OperatorNotAllowedInGraphError(
+            f"{what} a tf.Tensor of a TF1 graph ({self.name}, shape {self._shape}, dtype "
+            f"{self._dtype.name}) is not allowed: it has no value until a Session runs it. "
+            "Fetch it with sess.run(tensor), or use graph ops (tf.cond, tf.while_loop)."
+        )
+
     def eval(self, feed_dict: dict | None = None, session: Any = None) -> Any:
         """The tensor's value in `session` (default: the default session)."""
         from eagerflow.graph.tf1.session import get_default_session  # noqa: PLC0415 (cycle)

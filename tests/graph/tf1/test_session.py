@@ -188,3 +188,12 @@ def test_cond_while_loop_and_their_gradients_in_a_graph() -> None:
         with v1.Session() as sess:
             assert sess.run([y, s, dy], {x: 3.0}) == [6.0, 15.0, 2.0]
             assert sess.run([y, dy], {x: -2.0}) == [2.0, -1.0]
+
+
+def test_graph_tensors_have_no_python_value() -> None:
+    with tf.Graph().as_default():
+        x = v1.placeholder(tf.float32, [])
+        with pytest.raises(TypeError, match="no value until a Session runs it"):
+            bool(x > 0)
+        with pytest.raises(TypeError, match="no value until a Session runs it"):
+            x.numpy()
