@@ -137,6 +137,8 @@ from eagerflow.ops.reduction_ops import (
 # -- ops: linalg ----------------------------------------------------------------------------
 from eagerflow.ops.linalg_ops import matmul, matrix_transpose, matrix_inverse, matrix_determinant
 from eagerflow.ops.decomposition_ops import cholesky, matrix_solve, matrix_band_part
+from eagerflow.ops.decomposition_ops import self_adjoint_eig, self_adjoint_eigvals
+from eagerflow.ops.decomposition_ops import matrix_triangular_solve, matrix_set_diag
 from eagerflow.ops.segment_ops import segment_sum, segment_mean, segment_max, segment_min
 from eagerflow.ops.segment_ops import unsorted_segment_sum, unsorted_segment_mean
 from eagerflow.ops.segment_ops import unsorted_segment_max, unsorted_segment_min

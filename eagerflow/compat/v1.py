@@ -28,6 +28,8 @@ from eagerflow.ops.linalg_ops import matrix_inverse, matrix_determinant, matrix_
 from eagerflow.ops.matrix_ops import matrix_diag, matrix_diag_part, trace
 from eagerflow.ops.decomposition_ops import cholesky, matrix_solve, matrix_band_part
 from eagerflow.ops.decomposition_ops import log_matrix_determinant
+from eagerflow.ops.decomposition_ops import self_adjoint_eig, self_adjoint_eigvals
+from eagerflow.ops.decomposition_ops import matrix_triangular_solve, matrix_set_diag
 from eagerflow.ops.segment_ops import segment_sum, segment_mean, segment_max, segment_min
 from eagerflow.ops.segment_ops import unsorted_segment_sum, unsorted_segment_mean
 from eagerflow.ops.segment_ops import unsorted_segment_max, unsorted_segment_min

@@ -194,3 +194,141 @@ def band_part(input: Any, num_lower: Any, num_upper: Any, name: Any = None) -> T
 matrix_solve = solve
 matrix_band_part = band_part
 log_matrix_determinant = slogdet
+
+
+# -- triangular solve and the symmetric eigendecomposition ---------------------------------------
+def _triangular_solve_kernel(xp: Any, a: Any, b: Any, lower: bool, adjoint: bool) -> Any:
+    # Only the named triangle is read, as TF.
+    a = xp.tril(a) if lower else xp.triu(a)
+    return _solve_kernel(xp, a, b, adjoint)
+
+
+def _triangular_solve_rule(a: TensorSpec, b: TensorSpec, lower: bool, adjoint: bool) -> TensorSpec:
+    return TensorSpec(b.shape, b.dtype)
+
+
+def _eigh_kernel(xp: Any, a: Any) -> tuple:
+    values, vectors = xp.linalg.eigh(a)  # reads the lower triangle, as TF; real values
+    return values, vectors
+
+
+def _eigh_rule(a: TensorSpec) -> tuple:
+    real = {"complex64": "float32", "complex128": "float64"}.get(a.dtype.name, a.dtype.name)
+    return TensorSpec(a.shape[:-1], real), TensorSpec(a.shape, a.dtype)
+
+
+MATRIX_TRIANGULAR_SOLVE = Primitive(
+    "MatrixTriangularSolve", _triangular_solve_kernel, _triangular_solve_rule
+)
+SELF_ADJOINT_EIG = Primitive("SelfAdjointEigV2", _eigh_kernel, _eigh_rule, num_outputs=2)
+
+
+@RegisterGradient("MatrixTriangularSolve")
+def _triangular_solve_grad(op: Any, grad: Tensor) -> list:
+    from eagerflow.ops.math_ops import negative  # noqa: PLC0415
+
+    a = op.inputs[0]
+    lower, adjoint = op.get_attr("lower"), op.get_attr("adjoint")
+    c = op.outputs[0]
+    grad_b = triangular_solve(a, grad, lower=lower, adjoint=not adjoint)
+    if adjoint:
+        grad_a = negative(matmul(c, grad_b, adjoint_b=True))
+    else:
+        grad_a = negative(matmul(grad_b, c, adjoint_b=True))
+    grad_a = band_part(grad_a, -1, 0) if lower else band_part(grad_a, 0, -1)
+    return [grad_a, grad_b]
+
+
+@RegisterGradient("SelfAdjointEigV2")
+def _eigh_grad(op: Any, grad_e: Tensor, grad_v: Tensor) -> Tensor:
+    # As TF: dA = V (diag(de) + F o (V^H dV)) V^H, F_ij = 1 / (e_j - e_i) off the diagonal;
+    # then symmetrized onto the lower triangle, which is all the forward op reads.
+    from eagerflow.ops.array_ops import expand_dims  # noqa: PLC0415
+    from eagerflow.ops.cast_ops import cast  # noqa: PLC0415
+    from eagerflow.ops.math_ops import add, divide_no_nan, multiply, subtract  # noqa: PLC0415
+    from eagerflow.ops.matrix_ops import diag, diag_part  # noqa: PLC0415
+
+    e, v = op.outputs
+    gaps = subtract(expand_dims(e, -2), expand_dims(e, -1))
+    f = cast(divide_no_nan(1.0, gaps), v.dtype)  # 0 on the diagonal (and at ties)
+    inner = add(diag(cast(grad_e, v.dtype)), multiply(f, matmul(v, grad_v, adjoint_a=True)))
+    grad_a = matmul(v, matmul(inner, v, adjoint_b=True))
+    grad_a = band_part(add(grad_a, matrix_transpose(grad_a, conjugate=True)), -1, 0)
+    return subtract(grad_a, multiply(diag(diag_part(grad_a)), 0.5))
+
+
+def triangular_solve(
+    matrix: Any, rhs: Any, lower: bool = True, adjoint: bool = False, name: Any = None
+) -> Tensor:
+    """Solves `matrix @ x = rhs` for a triangular `matrix` (only that triangle is read).
+
+    Example:
+        >>> tf.linalg.triangular_solve([[2.0, 0.0], [1.0, 1.0]], [[2.0], [3.0]]).numpy()
+        array([[1.],
+               [2.]], dtype=float32)
+    """
+    a, b = binary_operands("MatrixTriangularSolve", matrix, rhs)
+    _check_square("MatrixTriangularSolve", a)
+    if b.ndim < 2 or b.shape[-2] != a.shape[-1]:
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"MatrixTriangularSolve: rhs must be [..., M, K] with M = {a.shape[-1]} (matrix "
+            f"is {a.shape}), got {b.shape}",
+        )
+    attrs = {"lower": bool(lower), "adjoint": bool(adjoint)}
+    return execute(MATRIX_TRIANGULAR_SOLVE, (a, b), attrs)
+
+
+def eigh(tensor: Any, name: Any = None) -> tuple:
+    """Eigenvalues (ascending) and eigenvectors of self-adjoint matrices, `(e, v)`; only the
+    lower triangle is read.
+
+    Example:
+        >>> e, v = tf.linalg.eigh([[2.0, 1.0], [1.0, 2.0]])
+        >>> e.numpy()
+        array([1., 3.], dtype=float32)
+    """
+    a = convert_to_tensor(tensor)
+    _check_square("SelfAdjointEigV2", a)
+    return execute(SELF_ADJOINT_EIG, (a,))
+
+
+def eigvalsh(tensor: Any, name: Any = None) -> Tensor:
+    """Eigenvalues (ascending) of self-adjoint matrices.
+
+    Example:
+        >>> tf.linalg.eigvalsh([[2.0, 1.0], [1.0, 2.0]]).numpy()
+        array([1., 3.], dtype=float32)
+    """
+    return eigh(tensor)[0]
+
+
+def set_diag(
+    input: Any,  # noqa: A002 (TF's name)
+    diagonal: Any,
+    name: str = "set_diag",
+    k: Any = 0,
+    align: str = "RIGHT_LEFT",
+) -> Tensor:
+    """Replaces diagonal `k` of each matrix in `input` with `diagonal`.
+
+    Example:
+        >>> tf.linalg.set_diag(tf.zeros([2, 2]), [1.0, 2.0]).numpy()
+        array([[1., 0.],
+               [0., 2.]], dtype=float32)
+    """
+    from eagerflow.ops.math_ops import add, subtract  # noqa: PLC0415
+    from eagerflow.ops.matrix_ops import diag, diag_part  # noqa: PLC0415
+
+    x = convert_to_tensor(input)
+    d = convert_to_tensor(diagonal, dtype=x.dtype)
+    rows, cols = x.shape.as_list()[-2:]
+    old = diag(diag_part(x, k=k), k=k, num_rows=rows, num_cols=cols)
+    return add(subtract(x, old), diag(d, k=k, num_rows=rows, num_cols=cols))
+
+
+self_adjoint_eig = eigh
+self_adjoint_eigvals = eigvalsh
+matrix_triangular_solve = triangular_solve
+matrix_set_diag = set_diag

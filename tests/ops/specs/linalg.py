@@ -292,3 +292,50 @@ SPECS += [
         (Arg((3, 3)), Arg((3, 3))),
     ),
 ]
+
+
+def _canonical_eigh(a):
+    """eigh of a symmetrized input, eigenvectors signed so their first row is positive."""
+    e, v = tf.linalg.eigh(
+        a + tf.linalg.matrix_transpose(a) + tf.linalg.diag(tf.constant([0.0, 2.0, 4.0], a.dtype))
+    )
+    return [e, v * tf.sign(v[..., :1, :])]
+
+
+def _np_canonical_eigh(a):
+    e, v = np.linalg.eigh(a + np.swapaxes(a, -1, -2) + np.diag([0.0, 2.0, 4.0]).astype(a.dtype))
+    return [e, v * np.sign(v[..., :1, :])]
+
+
+SPECS += [
+    OpSpec(
+        "triangular_solve_lower",
+        lambda a, b: tf.linalg.triangular_solve(a + 3.0 * tf.eye(3, dtype=a.dtype), b),
+        lambda a, b: np.linalg.solve(np.tril(_well_conditioned(a)), b),
+        (Arg((2, 3, 3)), Arg((2, 3, 2))),
+        rtol=1e-4,
+    ),
+    OpSpec(
+        "triangular_solve_upper_adjoint",
+        lambda a, b: tf.linalg.triangular_solve(
+            a + 3.0 * tf.eye(3, dtype=a.dtype), b, lower=False, adjoint=True
+        ),
+        lambda a, b: np.linalg.solve(np.triu(_well_conditioned(a)).T, b),
+        (Arg((3, 3)), Arg((3, 2))),
+        rtol=1e-4,
+    ),
+    OpSpec(
+        "eigh",
+        _canonical_eigh,
+        _np_canonical_eigh,
+        (Arg((3, 3), low=-0.3, high=0.3),),
+        rtol=1e-4,
+        atol=1e-4,
+    ),
+    OpSpec(
+        "set_diag",
+        lambda a, d: tf.linalg.set_diag(a, d, k=1),
+        lambda a, d: a - np.diag(np.diag(a, 1), 1)[:3, :4] + np.diag(d, 1)[:3, :4],
+        (Arg((3, 4)), Arg((3,))),
+    ),
+]
