@@ -156,13 +156,10 @@ def _reducer(fn_name: str) -> Any:
 
 
 def _empty_extremum(xp: Any, x: Any, axis: tuple, keepdims: bool, is_max: bool) -> Any:
-    # TF reduces an empty max to the dtype's lowest value (min: highest); NumPy raises.
+    # TF fills an empty max with the dtype's lowest value (min: highest); NumPy raises.
     dims = reduction_dims(x.shape, axis, keepdims)
-    if x.dtype.kind == "f":
-        fill = -float("inf") if is_max else float("inf")
-    else:
-        info = xp.iinfo(x.dtype)
-        fill = info.min if is_max else info.max
+    info = xp.finfo(x.dtype) if x.dtype.kind == "f" else xp.iinfo(x.dtype)
+    fill = info.min if is_max else info.max  # finite for floats too: TF's reducer identity
     return xp.full(dims, fill, dtype=x.dtype)
 
 
