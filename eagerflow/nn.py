@@ -12,6 +12,7 @@ from eagerflow.ops.depthwise_conv_ops import (
     depthwise_conv2d,
     separable_conv2d,
 )
+from eagerflow.ops.math_ops import tanh
 from eagerflow.ops.math_unary_ops import (
     l2_normalize,
     sigmoid,
@@ -58,3 +59,4 @@ from eagerflow.ops.pooling_ops import (
     max_pool1d,
     max_pool2d,
 )
+from eagerflow.ops.ranking_ops import top_k
