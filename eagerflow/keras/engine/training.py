@@ -17,6 +17,7 @@ import numpy as np
 from eagerflow.autodiff.tape import GradientTape
 from eagerflow.core import nest
 from eagerflow.core.convert import convert_to_tensor
+from eagerflow.graph.tf1.keras_scope import eager_in_tf1_graph
 from eagerflow.keras import callbacks as callbacks_module
 from eagerflow.keras import metrics as metrics_module
 from eagerflow.keras import optimizers as optimizers_module
@@ -321,6 +322,7 @@ class TrainingMixin:
         return self.predict_function
 
     # -- loops ---------------------------------------------------------------------------
+    @eager_in_tf1_graph  # TF1: the loops run eagerly (graph/tf1/keras_scope.py)
     def fit(
         self,
         x: Any = None,
@@ -422,6 +424,7 @@ class TrainingMixin:
         cbs.on_test_end(logs)
         return logs
 
+    @eager_in_tf1_graph
     def evaluate(
         self,
         x: Any = None,
@@ -447,6 +450,7 @@ class TrainingMixin:
         values = [logs[name] for name in self.metrics_names if name in logs]
         return values[0] if len(values) == 1 else values
 
+    @eager_in_tf1_graph
     def predict(
         self,
         x: Any,
@@ -475,6 +479,7 @@ class TrainingMixin:
             raise ValueError("predict: the input yielded no batches.")
         return nest.map_structure(lambda *parts: np.concatenate(parts, axis=0), *outputs)
 
+    @eager_in_tf1_graph
     def train_on_batch(
         self,
         x: Any,
@@ -495,6 +500,7 @@ class TrainingMixin:
         logs = _python_logs(self.make_train_function()(batch))
         return self._batch_result(logs, return_dict)
 
+    @eager_in_tf1_graph
     def test_on_batch(
         self,
         x: Any,
@@ -511,6 +517,7 @@ class TrainingMixin:
         logs = _python_logs(self.make_test_function()(batch))
         return self._batch_result(logs, return_dict)
 
+    @eager_in_tf1_graph
     def predict_on_batch(self, x: Any) -> Any:
         batch = self._batch_tensors(x, None, None)
         return nest.map_structure(np.asarray, self.make_predict_function()(batch))
