@@ -81,9 +81,23 @@ def _gather_kernel(xp: Any, params: Any, indices: Any, axis: int, batch_dims: in
     return picked.transpose(0, 2, 1, 3).reshape(out_shape)
 
 
+# The params shape is an attr, or (tracing with unknown dims) a third input with the attr None
+# and `partial` holding the dims known at trace time. ScatterNd's `shape` works the same way.
+def _runtime_dims(dims: Any, dims_t: tuple) -> tuple:
+    return tuple(dims) if dims is not None else tuple(int(d) for d in dims_t[0].tolist())
+
+
 def _gather_grad_kernel(
-    xp: Any, grad: Any, indices: Any, params_shape: tuple, axis: int, batch_dims: int
+    xp: Any,
+    grad: Any,
+    indices: Any,
+    *shape_t: Any,
+    params_shape: Any,
+    axis: int,
+    batch_dims: int,
+    partial: Any = None,
 ) -> Any:
+    params_shape = _runtime_dims(params_shape, shape_t)
     layout, ind_layout = _gather_layout(params_shape, indices, axis, batch_dims)
     out = xp.zeros(layout, dtype=grad.dtype)
     updates = grad.reshape(layout[:2] + ind_layout[1:] + layout[3:]).transpose(0, 2, 1, 3)
@@ -97,8 +111,21 @@ def _gather_rule(params: TensorSpec, indices: TensorSpec, axis: int, batch_dims:
     return TensorSpec(p[:axis] + i[batch_dims:] + p[axis + 1 :], params.dtype)
 
 
-def _gather_grad_rule(grad: TensorSpec, indices: TensorSpec, params_shape: tuple, **_: Any) -> Any:
-    return TensorSpec(list(params_shape), grad.dtype)
+def _gather_grad_rule(
+    grad: TensorSpec, indices: TensorSpec, *shape_t: TensorSpec, params_shape: Any, **attrs: Any
+) -> Any:
+    dims = params_shape if params_shape is not None else attrs["partial"]
+    return TensorSpec(list(dims), grad.dtype)
+
+
+def _shape_attrs(x: Tensor, name: str) -> tuple:
+    """(extra inputs, attrs) passing `x`'s shape statically, or as a tensor when unknown."""
+    dims = tuple(x.shape.as_list())
+    if None not in dims:
+        return (), {name: dims}
+    from eagerflow.ops.array_ops import shape  # noqa: PLC0415
+
+    return (shape(x),), {name: None, "partial": dims}
 
 
 GATHER = Primitive("GatherV2", _gather_kernel, _gather_rule)
@@ -109,18 +136,15 @@ GATHER_GRAD = Primitive("GatherV2Grad", _gather_grad_kernel, _gather_grad_rule)
 @RegisterGradient("GatherV2")
 def _gather_grad(op: Any, grad: Tensor) -> list:
     params, indices = op.inputs
-    attrs = {
-        "params_shape": tuple(params.shape.as_list()),
-        "axis": op.get_attr("axis"),
-        "batch_dims": op.get_attr("batch_dims"),
-    }
-    return [execute(GATHER_GRAD, (grad, indices), attrs), None]
+    extra, attrs = _shape_attrs(params, "params_shape")
+    attrs.update(axis=op.get_attr("axis"), batch_dims=op.get_attr("batch_dims"))
+    return [execute(GATHER_GRAD, (grad, indices, *extra), attrs), None]
 
 
 @RegisterGradient("GatherV2Grad")
 def _gather_grad_grad(op: Any, grad: Tensor) -> list:
     attrs = {"axis": op.get_attr("axis"), "batch_dims": op.get_attr("batch_dims")}
-    return [execute(GATHER, (grad, op.inputs[1]), attrs), None]
+    return [execute(GATHER, (grad, op.inputs[1]), attrs)] + [None] * (len(op.inputs) - 1)
 
 
 def gather(
@@ -184,12 +208,17 @@ def _gather_nd_rule(params: TensorSpec, indices: TensorSpec) -> TensorSpec:
     return TensorSpec(i[:-1] + params.shape.as_list()[i[-1] :], params.dtype)
 
 
-def _scatter_nd_kernel(xp: Any, indices: Any, updates: Any, shape: tuple) -> Any:
-    return scatter_add(xp, xp.zeros(shape, dtype=updates.dtype), _nd_index(indices), updates)
+def _scatter_nd_kernel(
+    xp: Any, indices: Any, updates: Any, *shape_t: Any, shape: Any, partial: Any = None
+) -> Any:
+    out = xp.zeros(_runtime_dims(shape, shape_t), dtype=updates.dtype)
+    return scatter_add(xp, out, _nd_index(indices), updates)
 
 
-def _scatter_nd_rule(indices: TensorSpec, updates: TensorSpec, shape: tuple) -> TensorSpec:
-    return TensorSpec(list(shape), updates.dtype)
+def _scatter_nd_rule(
+    indices: TensorSpec, updates: TensorSpec, *shape_t: TensorSpec, shape: Any, partial: Any = None
+) -> TensorSpec:
+    return TensorSpec(list(shape if shape is not None else partial), updates.dtype)
 
 
 def _tensor_scatter_update_kernel(xp: Any, tensor: Any, indices: Any, updates: Any) -> Any:
@@ -215,13 +244,13 @@ TENSOR_SCATTER_ADD = Primitive("TensorScatterAdd", _tensor_scatter_add_kernel, _
 @RegisterGradient("GatherNd")
 def _gather_nd_grad(op: Any, grad: Tensor) -> list:
     params, indices = op.inputs
-    attrs = {"shape": tuple(params.shape.as_list())}
-    return [execute(SCATTER_ND, (indices, grad), attrs), None]
+    extra, attrs = _shape_attrs(params, "shape")
+    return [execute(SCATTER_ND, (indices, grad, *extra), attrs), None]
 
 
 @RegisterGradient("ScatterNd")
 def _scatter_nd_grad(op: Any, grad: Tensor) -> list:
-    return [None, execute(GATHER_ND, (grad, op.inputs[0]))]
+    return [None, execute(GATHER_ND, (grad, op.inputs[0]))] + [None] * (len(op.inputs) - 2)
 
 
 @RegisterGradient("TensorScatterUpdate")

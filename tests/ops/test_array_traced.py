@@ -138,3 +138,21 @@ def test_concat_and_split_along_unknown_dims() -> None:
     for rows in (2, 4):
         x = tf.constant(np.arange(rows * 3.0).reshape(rows, 3))
         _assert_same(traced(x, x + 1.0), _joins(x, x + 1.0))
+
+
+def _gathers(x):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        a = tf.gather(x, [0, 0, 1])
+        b = tf.boolean_mask(x, x[:, 0] > 2.0)
+        c = tf.gather_nd(x, [[1, 2], [0, 0]])
+        d = tf.sort(x, axis=0)
+        loss = tf.reduce_sum(a * a) + tf.reduce_sum(b) + tf.reduce_sum(c * c) + tf.reduce_sum(d * d)
+    return a, b, c, d, tape.gradient(loss, x)
+
+
+def test_gather_gradients_with_unknown_dims() -> None:
+    traced = tf.function(_gathers, input_signature=[tf.TensorSpec([None, 3], tf.float64)])
+    for rows in (2, 4):
+        x = tf.constant(np.arange(rows * 3.0).reshape(rows, 3))
+        _assert_same(traced(x), _gathers(x))
