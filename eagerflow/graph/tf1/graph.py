@@ -25,7 +25,7 @@ from eagerflow.core.dispatch import Primitive, execute
 from eagerflow.core.tensor import Tensor
 from eagerflow.core.tensor_spec import TensorSpec
 from eagerflow.core.variable import ASSIGN, READ_VARIABLE
-from eagerflow.graph.ir import OP, UPDATE, Node, SymbolicTensor
+from eagerflow.graph.ir import INPUT, OP, UPDATE, Node, SymbolicTensor
 from eagerflow.graph.ir import Graph as _IRGraph
 
 
@@ -35,6 +35,35 @@ def _no_outputs(*specs: Any, **attrs: Any) -> list:
 
 # `tf.no_op` / `tf.group`: a node with no outputs whose control inputs are the grouped work.
 NO_OP = Primitive("NoOp", lambda xp, *args: (), _no_outputs, num_outputs=-1)
+
+
+class Operation(Node):
+    """A node of a TF1 graph, with TF's `Operation` names: `name`, `type`, `run()`."""
+
+    __slots__ = ("_name",)
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    def run(self, feed_dict: dict | None = None, session: Any = None) -> None:
+        """Runs this op in `session` (default: the default session)."""
+        _default_session(session, "run()").run(self, feed_dict)
+
+    def __repr__(self) -> str:
+        return f"<tf.Operation '{self._name}' type={self.type}>"
+
+
+def _default_session(session: Any, what: str) -> Any:
+    from eagerflow.graph.tf1.session import get_default_session  # noqa: PLC0415 (cycle)
+
+    session = session or get_default_session()
+    if session is None:
+        raise ValueError(
+            f"Cannot evaluate tensor using `{what}`: No default session is registered. Use "
+            "`with sess.as_default()` or pass an explicit session to `eval(session=sess)`"
+        )
+    return session
 
 
 class GraphTensor(SymbolicTensor):
@@ -56,15 +85,16 @@ class GraphTensor(SymbolicTensor):
 
     def eval(self, feed_dict: dict | None = None, session: Any = None) -> Any:
         """The tensor's value in `session` (default: the default session)."""
-        from eagerflow.graph.tf1.session import get_default_session  # noqa: PLC0415 (cycle)
+        return _default_session(session, "eval()").run(self, feed_dict)
 
-        session = session or get_default_session()
-        if session is None:
-            raise ValueError(
-                "Cannot evaluate tensor using `eval()`: No default session is registered. Use "
-                "`with sess.as_default()` or pass an explicit session to `eval(session=sess)`"
-            )
-        return session.run(self, feed_dict)
+    @property
+    def name(self) -> str:
+        return f"{self._node.name}:{self._index}"
+
+    def __repr__(self) -> str:
+        return f'Tensor("{self.name}", shape={self._shape}, dtype={self._dtype.name})'
+
+    __str__ = __repr__
 
 
 class Graph(_IRGraph):
@@ -95,18 +125,56 @@ class Graph(_IRGraph):
         self._pending_initial: SymbolicTensor | None = None
         self.collections: dict[str, list] = {}
         self._finalized = False
+        self._names: dict[str, int] = {}
 
     # -- building ----------------------------------------------------------------------------
     def _new_node(self, op: Any, kind: str, inputs: tuple, attrs: dict, specs: list) -> Node:
         if self._finalized:
             raise RuntimeError("Graph is finalized and cannot be modified.")
-        node = super()._new_node(op, kind, inputs, attrs, specs)
+        base = attrs.get("name") if kind == INPUT else None
+        node = Operation(op, kind, inputs, attrs)
+        node._name = self.unique_name(base or node.type)
         node.outputs = tuple(GraphTensor(self, node, i, spec) for i, spec in enumerate(specs))
+        self.nodes.append(node)
         if self._control_stack:
             deps = [d for level in self._control_stack for d in level]
             if deps:
                 self.control_inputs[node.id] = deps
         return node
+
+    def unique_name(self, name: str) -> str:
+        """`name` under the current name scopes, suffixed `_1`, `_2`, ... if taken (TF's rule)."""
+        scopes = state().name_scopes
+        if scopes:
+            name = "/".join([*scopes, name])
+        count = self._names.get(name, 0)
+        self._names[name] = count + 1
+        if count == 0:
+            return name
+        unique = f"{name}_{count}"
+        while unique in self._names:
+            count += 1
+            unique = f"{name}_{count}"
+        self._names[name] = count + 1
+        self._names[unique] = 1
+        return unique
+
+    def get_operation_by_name(self, name: str) -> Operation:
+        for node in self.nodes:
+            if getattr(node, "_name", None) == name:
+                return node
+        raise KeyError(f"The name '{name}' refers to an Operation not in the graph.")
+
+    def get_tensor_by_name(self, name: str) -> GraphTensor:
+        op_name, _, index = name.rpartition(":")
+        if not op_name or not index.isdigit():
+            raise ValueError(
+                f"The name '{name}' looks like an (invalid) Operation name, not a Tensor name."
+            )
+        outputs = self.get_operation_by_name(op_name).outputs
+        if int(index) >= len(outputs):
+            raise KeyError(f"The name '{name}' refers to a Tensor which does not exist.")
+        return outputs[int(index)]
 
     def add_update(self, prim: Primitive, variable: Any, inputs: tuple, attrs: dict) -> Any:
         """An update returns the variable's value after it (TF1's `assign` returns a tensor):

@@ -21,7 +21,7 @@ from eagerflow.core.tensor import Tensor
 from eagerflow.graph.executor import Executable
 from eagerflow.graph.ir import INPUT, UPDATE, Node, SymbolicTensor
 from eagerflow.graph.ir import Graph as _IRGraph
-from eagerflow.graph.tf1.graph import Graph, get_default_graph
+from eagerflow.graph.tf1.graph import Graph, GraphTensor, get_default_graph
 
 
 class _Default:
@@ -146,6 +146,10 @@ class Session:
         return nest.pack_sequence_as(fetches, results)
 
     def _fetch_target(self, fetch: Any, fetches: Any) -> Any:
+        if isinstance(fetch, str) and isinstance(self.graph, Graph):
+            if ":" in fetch:
+                return self.graph.get_tensor_by_name(fetch)
+            return self.graph.get_operation_by_name(fetch)
         if isinstance(fetch, SymbolicTensor):
             if fetch._graph is not self.graph:
                 raise ValueError(f"Tensor {fetch!r} is not an element of this graph.")
@@ -165,6 +169,8 @@ class Session:
         feeds: dict = {}
         for key, value in feed_dict.items():
             for tensor, subvalue in _feed_pairs(key, value):
+                if isinstance(tensor, str) and isinstance(self.graph, Graph):
+                    tensor = self.graph.get_tensor_by_name(tensor)
                 if not isinstance(tensor, SymbolicTensor) or tensor._graph is not self.graph:
                     raise ValueError(
                         f"Cannot interpret feed_dict key as Tensor: Tensor {tensor!r} is not an "
@@ -261,6 +267,8 @@ def _is_initialized(graph: Any, variable: Any) -> bool:
 
 
 def _tensor_name(t: SymbolicTensor) -> str:
+    if isinstance(t, GraphTensor):
+        return t.name
     name = t._node.attrs.get("name") if t._node.kind == INPUT else None
     return f"{name}:{t._index}" if name else t.name
 

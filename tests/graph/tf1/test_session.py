@@ -197,3 +197,36 @@ def test_graph_tensors_have_no_python_value() -> None:
             bool(x > 0)
         with pytest.raises(TypeError, match="no value until a Session runs it"):
             x.numpy()
+
+
+def test_tf_names_operations_and_lookup_by_name() -> None:
+    g = tf.Graph()
+    with g.as_default():
+        a = v1.placeholder(tf.float32, [None], name="a")
+        b = v1.placeholder(tf.float32, [None], name="a")
+        with tf.name_scope("block"):
+            c = tf.add(a, b)
+            d = tf.add(c, 1.0)
+        assert (a.name, b.name) == ("a:0", "a_1:0")
+        assert c.name.startswith("block/") and c.name != d.name
+        assert repr(a) == 'Tensor("a:0", shape=(None,), dtype=float32)'
+        assert g.get_tensor_by_name(c.name) is c
+        assert g.get_operation_by_name(d.op.name) is d.op
+        with pytest.raises(KeyError):
+            g.get_tensor_by_name("nope:0")
+        v = tf.Variable(1.0)
+        init = v1.global_variables_initializer()
+        assert init.type == "NoOp"
+        with v1.Session().as_default():
+            init.run()
+            assert v.initializer.name.startswith("AssignVariableOp")
+            assert d.eval({a: [1.0], b: [2.0]}) == [4.0]
+
+
+def test_fetches_and_feeds_by_name() -> None:
+    with tf.Graph().as_default():
+        x = v1.placeholder(tf.float32, [], name="x")
+        y = tf.multiply(x, 2.0)
+        with v1.Session() as sess:
+            assert sess.run(y.name, {"x:0": 3.0}) == 6.0
+            assert sess.run(y.op.name, {x: 1.0}) is None
