@@ -156,7 +156,8 @@ def _assigned_names(stmts: list) -> list:
                 found.setdefault(node.id, None)
 
         def visit_FunctionDef(self, node: ast.FunctionDef) -> None:
-            found.setdefault(node.name, None)
+            if not node.name.startswith("_ag_"):  # the converter's own block functions
+                found.setdefault(node.name, None)
 
         visit_AsyncFunctionDef = visit_FunctionDef
 
@@ -179,14 +180,22 @@ def _assigned_names(stmts: list) -> list:
     return list(found)
 
 
+_SCOPES = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+
+
+def _walk_scope(stmts: list) -> Any:
+    """Like `ast.walk`, but not into nested functions, lambdas or classes (their returns and
+    loops are their own)."""
+    todo = list(stmts)
+    while todo:
+        node = todo.pop()
+        yield node
+        if not isinstance(node, _SCOPES):
+            todo.extend(ast.iter_child_nodes(node))
+
+
 def _convertible(stmts: list) -> bool:
-    for stmt in stmts:
-        for node in ast.walk(stmt):
-            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)):
-                continue
-            if isinstance(node, _UNCONVERTIBLE):
-                return False
-    return True
+    return not any(isinstance(node, _UNCONVERTIBLE) for node in _walk_scope(stmts))
 
 
 class _Transformer(ast.NodeTransformer):
@@ -290,7 +299,7 @@ class _Transformer(ast.NodeTransformer):
         self.generic_visit(node)
         if node.orelse or not _convertible(node.body):
             return node
-        names = [n for n in _assigned_names(node.body) if n not in _assigned_names([node])[:0]]
+        names = _assigned_names(node.body)
         target_names = _assigned_names([ast.Assign(targets=[node.target], value=node.iter)])
         names = [n for n in names if n not in target_names]
         item = f"_ag_item_{self.count + 1}"
@@ -319,6 +328,69 @@ class _Transformer(ast.NodeTransformer):
         ]
         self.changed = True
         return [ast.copy_location(s, node) for s in out]
+
+
+def _has_return(stmts: list) -> bool:
+    return any(isinstance(node, ast.Return) for node in _walk_scope(stmts))
+
+
+def _ends_with_return(stmts: list) -> bool:
+    return bool(stmts) and isinstance(stmts[-1], ast.Return)
+
+
+def _lift_returns(stmts: list) -> list:
+    """Moves the statements after an `if` that returns into its branches, so that every
+    branch ends in a `return` (`if c: return a` + `return b` -> `if c: return a else:
+    return b`). Returns inside loops are left alone."""
+    for i, stmt in enumerate(stmts):
+        if isinstance(stmt, ast.If) and _has_return([stmt]):
+            rest = stmts[i + 1 :]
+            body = _lift_returns(stmt.body)
+            orelse = _lift_returns(stmt.orelse)
+            if not _ends_with_return(body):
+                body = _lift_returns(body + rest)
+            if not _ends_with_return(orelse):
+                orelse = _lift_returns(orelse + rest)
+            return stmts[:i] + [ast.If(test=stmt.test, body=body, orelse=orelse)]
+    return stmts
+
+
+def _returns_to_assignments(stmts: list, name: str) -> list | None:
+    """Rewrites a block whose returns are all lifted into `name = value` assignments ending
+    each path; None when some return cannot be rewritten (inside a loop, say)."""
+    out = []
+    for stmt in stmts:
+        if isinstance(stmt, ast.Return):
+            value = stmt.value if stmt.value is not None else ast.Constant(None)
+            out.append(ast.Assign(targets=[ast.Name(id=name, ctx=ast.Store())], value=value))
+            return out
+        if isinstance(stmt, ast.If) and _has_return([stmt]):
+            body = _returns_to_assignments(stmt.body, name)
+            orelse = _returns_to_assignments(stmt.orelse, name)
+            if body is None or orelse is None:
+                return None
+            out.append(ast.If(test=stmt.test, body=body, orelse=orelse))
+            continue
+        if _has_return([stmt]):
+            return None
+        out.append(stmt)
+    return out
+
+
+def _convert_returns(func: ast.FunctionDef) -> None:
+    """`if` statements that return become assignments to one result variable, returned at the
+    end, so that the `if` can be converted to `tf.cond`."""
+    if not any(isinstance(s, ast.If) and _has_return([s]) for s in _walk_scope(func.body)):
+        return
+    body = list(func.body)
+    if not _ends_with_return(body):
+        body.append(ast.Return(value=None))
+    lifted = _lift_returns(body)
+    rewritten = _returns_to_assignments(lifted, "_ag_retval")
+    if rewritten is None:
+        return
+    result = ast.Return(value=ast.Name(id="_ag_retval", ctx=ast.Load()))
+    func.body = rewritten + [result]
 
 
 def convert(fn: Callable) -> Callable:
@@ -350,6 +422,7 @@ def _convert_function(fn: types.FunctionType) -> Callable:
     if any(isinstance(n, ast.Name) and n.id == "super" for n in ast.walk(func)):
         return fn  # zero-argument super() needs the class cell of the original function
     func.decorator_list = []
+    _convert_returns(func)
     transformer = _Transformer()
     func = transformer.visit(func)
     if not transformer.changed:

@@ -18,7 +18,6 @@ from eagerflow.core.context import state
 from eagerflow.core.convert import convert_to_tensor
 from eagerflow.core.dispatch import execute, execute_update
 from eagerflow.core.tensor import Tensor, wrap
-from eagerflow.core.tensor_spec import TensorSpec
 from eagerflow.graph.ir import CONST, INPUT, UPDATE, Graph, SymbolicTensor
 
 
@@ -146,7 +145,3 @@ def replay(graph: Graph, inputs: list, updates: bool = True, sources: bool = Fal
             for o, t in zip(node.outputs, out):
                 env[id(o)] = t
     return [get(o) for o in graph.outputs]
-
-
-def spec_for(value: Any) -> TensorSpec:
-    return TensorSpec(value.shape, value.dtype)

@@ -105,12 +105,48 @@ def test_variable_defined_in_one_branch_only_is_undefined_after() -> None:
     assert f(tf.constant(1.0)).numpy() == 2.0
 
 
+def test_returns_inside_if_statements_are_converted() -> None:
+    @tf.function
+    def f(x, training):
+        if training:
+            return x + 1.0
+        y = x * 10.0
+        if tf.reduce_sum(y) > 5.0:
+            y = y - 5.0
+            return y
+        elif tf.reduce_sum(y) < -5.0:
+            return y + 5.0
+        return y
+
+    got = [f(tf.constant(v), t).numpy() for v, t in ((1.0, True), (1.0, False), (-1.0, False))]
+    assert got == [2.0, 5.0, -5.0]
+    assert f(tf.constant(0.1), False).numpy() == pytest.approx(1.0)
+
+
+def test_if_nested_in_a_while_body() -> None:
+    @tf.function
+    def collatz_steps(n):
+        steps = tf.constant(0)
+        while n > 1:
+            if n % 2 == 0:
+                n = n // 2
+            else:
+                n = 3 * n + 1
+            steps += 1
+        return steps
+
+    assert collatz_steps(tf.constant(27)).numpy() == 111
+    assert collatz_steps.get_concrete_function(tf.constant(1)).graph.op_counts()["While"] == 1
+
+
 def test_unconvertible_statement_raises_the_error_naming_the_line() -> None:
     @tf.function
     def f(x):
-        if x > 0:
-            return x
-        return -x
+        for _ in tf.range(3):
+            if x > 100.0:
+                return x  # a return inside a loop is not converted
+            x = x * 10.0
+        return x
 
     with pytest.raises(OperatorNotAllowedInGraphError, match=r"test_autograph.py:\d+") as info:
         f(tf.constant(1.0))
