@@ -93,9 +93,10 @@ def _expand_dims_grad(op: Any, grad: Tensor) -> Tensor:
 
 @RegisterGradient("Squeeze")
 def _squeeze_grad(op: Any, grad: Tensor) -> Tensor:
-    from eagerflow.ops.array_ops import reshape  # noqa: PLC0415  (array_ops re-exports us)
+    from eagerflow.ops.array_ops import reshape, shape  # noqa: PLC0415  (array_ops re-exports us)
 
-    return reshape(grad, op.inputs[0].shape.as_list())
+    x = op.inputs[0]
+    return reshape(grad, x.shape.as_list() if x.shape.is_fully_defined() else shape(x))
 
 
 def expand_dims(input: Any, axis: Any, name: Any = None) -> Tensor:

@@ -156,3 +156,20 @@ def test_gather_gradients_with_unknown_dims() -> None:
     for rows in (2, 4):
         x = tf.constant(np.arange(rows * 3.0).reshape(rows, 3))
         _assert_same(traced(x), _gathers(x))
+
+
+def _layouts(x):
+    with tf.GradientTape() as tape:
+        tape.watch(x)
+        a = tf.squeeze(tf.expand_dims(x, 1) * 2.0)
+        b = tf.reverse(tf.transpose(x), [0])
+        p = tf.pad(x, [[1, 1], [0, 1]], "SYMMETRIC")
+        loss = tf.reduce_sum(a * a) + tf.reduce_sum(b * b) + tf.reduce_sum(p * p)
+    return a, b, p, tape.gradient(loss, x)
+
+
+def test_layout_gradients_with_unknown_dims() -> None:
+    traced = tf.function(_layouts, input_signature=[tf.TensorSpec([None, 3], tf.float64)])
+    for rows in (2, 4):
+        x = tf.constant(np.arange(rows * 3.0).reshape(rows, 3))
+        _assert_same(traced(x), _layouts(x))
