@@ -21,8 +21,9 @@ import types
 from collections.abc import Callable
 from typing import Any
 
-from eagerflow.graph.control_flow import Undefined, cond, while_loop
+from eagerflow.graph.control_flow import Undefined, cond
 from eagerflow.graph.ir import SymbolicTensor
+from eagerflow.graph.while_loop import while_loop
 
 logger = logging.getLogger("eagerflow.autograph")
 

@@ -138,7 +138,7 @@ class ConcreteFunction:
     def _call_flat(self, tensors: list) -> Any:
         s = _STATE
         if s.graph is not None:  # called while tracing another function: inline
-            return self._pack(replay(self.graph, tensors))
+            return self._pack(s.graph.inlined_call(lambda: replay(self.graph, tensors)))
         if self._version != options.version:
             self._executable_now()
         if s.tapes and self._watched(s.tapes, tensors):

@@ -122,8 +122,9 @@ class Function:
 
     # -- calling ---------------------------------------------------------------------------
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        if state().graph is not None:  # inside another trace: inline, as TF's inlining does
-            return self._callable()(*args, **kwargs)
+        graph = state().graph
+        if graph is not None:  # inside another trace: inline, as TF's inlining does
+            return graph.inlined_call(lambda: self._callable()(*args, **kwargs))
         if _RUN_EAGERLY[0]:
             return self._python_function(*args, **kwargs)
         fast = not kwargs and all(type(a) is Tensor for a in args)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import inspect
 import itertools
 import os
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -325,6 +326,12 @@ class Graph:
         from eagerflow.graph.tracing import lift_initial_value  # noqa: PLC0415  (cycle)
 
         return lift_initial_value(self, value)
+
+    def inlined_call(self, call: Callable[[], Any]) -> Any:
+        """Runs `call`, which adds the body of a `tf.function` called while this graph is
+        built; returns its result. TF1 graphs also tie the call's effects to its outputs
+        (graph/tf1)."""
+        return call()
 
     def variable_created(self, variable: Any) -> None:
         """Called by `Variable.__init__` for a variable created while this graph is built
