@@ -14,7 +14,7 @@ reading one in a session before its initializer ran raises `FailedPreconditionEr
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -183,6 +183,23 @@ class Graph(_IRGraph):
         update = self.nodes[-1]
         with self.control_dependencies([update]):
             return execute(READ_VARIABLE, (variable,))
+
+    def inlined_call(self, call: Callable[[], Any]) -> Any:
+        """A `tf.function` called in a TF1 graph: its nodes are added here, and its output
+        tensors depend on its stateful nodes (TF's automatic control dependencies), so
+        fetching any output runs the whole call's updates and prints."""
+        start = len(self.nodes)
+        result = call()
+        added = self.nodes[start:]
+        effects = [n for n in added if n.kind == UPDATE or n.has_side_effect]
+        if effects:
+            own = {id(n) for n in added}
+            for out in nest.flatten(result):
+                node = getattr(out, "_node", None)
+                if node is not None and id(node) in own:
+                    deps = self.control_inputs.setdefault(node.id, [])
+                    deps.extend(e for e in effects if e is not node)
+        return result
 
     def lift_initial_value(self, value: Any) -> Any:
         """A variable's initial value stays a node of this graph (run by its initializer)."""

@@ -230,3 +230,22 @@ def test_fetches_and_feeds_by_name() -> None:
         with v1.Session() as sess:
             assert sess.run(y.name, {"x:0": 3.0}) == 6.0
             assert sess.run(y.op.name, {x: 1.0}) is None
+
+
+def test_tf_function_called_in_a_graph_runs_its_updates_when_fetched() -> None:
+    with tf.Graph().as_default():
+        v = tf.Variable(2.0)
+
+        @tf.function
+        def step():
+            v.assign_add(1.0)
+            return v * 3.0
+
+        out = step()
+        concrete = tf.function(lambda x: x * 2.0).get_concrete_function(tf.constant(1.0))
+        doubled = concrete(out)
+        with v1.Session() as sess:
+            sess.run(v.initializer)
+            assert sess.run(out) == 9.0
+            assert sess.run(v) == 3.0
+            assert sess.run(doubled) == 24.0
