@@ -51,6 +51,10 @@ def clip_by_value(t: Any, clip_value_min: Any, clip_value_max: Any, name: Any = 
     lo = convert_to_tensor(clip_value_min, dtype_hint=x.dtype)
     hi = convert_to_tensor(clip_value_max, dtype_hint=x.dtype)
     for what, bound in (("clip_value_min", lo), ("clip_value_max", hi)):
+        value = bound._value
+        if value is not None and x._value is not None and value.dtype == x._value.dtype:
+            if value.shape == () or value.shape == x._value.shape:
+                continue  # the common cases, without building TensorShapes
         if bound.dtype != x.dtype:
             raise TypeError(
                 f"clip_by_value: {what} must have the dtype of t ({x.dtype.name}), got "

@@ -425,7 +425,10 @@ def where(condition: Any, x: Any = None, y: Any = None, name: Any = None) -> Ten
     if not c.dtype.is_bool:
         raise TypeError(f"SelectV2: condition must be a bool tensor, got {c.dtype.name}")
     xt, yt = binary_operands("SelectV2", x, y)
-    _select_rule(TensorSpec.from_tensor(c), TensorSpec.from_tensor(xt), TensorSpec.from_tensor(yt))
+    shapes = [getattr(t._value, "shape", None) for t in (c, xt, yt)]
+    if None in shapes or any(sh != () and sh != max(shapes, key=len) for sh in shapes):
+        specs = [TensorSpec.from_tensor(t) for t in (c, xt, yt)]
+        _select_rule(*specs)  # raises naming the shapes when they do not broadcast
     return execute(SELECT, (c, xt, yt))
 
 
