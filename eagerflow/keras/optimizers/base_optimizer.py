@@ -108,6 +108,8 @@ class Optimizer:
         self._exclude_names: tuple = ()
         self._slots: dict[int, dict[str, Variable]] = {}
         self._slot_list: list[tuple[Any, str, Variable]] = []
+        self._trainable_variables: list[Any] = []
+        self._variable_index: dict[int, int] = {}
         self._warned_none: set[str] = set()
         self._current_step: Any = None  # iterations, read once per step in apply()
         self._extra_variables: list[Variable] = []
@@ -169,8 +171,31 @@ class Optimizer:
     def build(self, var_list: list) -> None:
         """Creates the optimizer's state for `var_list`; subclasses add their slots here."""
         for variable in var_list:
-            self._slots.setdefault(id(variable), {})
+            if id(variable) not in self._slots:
+                self._slots[id(variable)] = {}
+                self._variable_index[id(variable)] = len(self._trainable_variables)
+                self._trainable_variables.append(variable)
         self.built = True
+
+    def _get_variable_index(self, variable: Any) -> int:
+        """Position of `variable` in build order (Keras 3 subclasses index slot lists by it)."""
+        try:
+            return self._variable_index[id(variable)]
+        except KeyError:
+            raise KeyError(
+                f"{type(self).__name__}: variable {variable.name} was not built by this "
+                "optimizer; call build() with it first."
+            ) from None
+
+    # Keras 3's update helpers, for subclasses written against its API.
+    def assign(self, variable: Variable, value: Any) -> None:
+        variable.assign(value)
+
+    def assign_add(self, variable: Variable, value: Any) -> None:
+        variable.assign_add(value)
+
+    def assign_sub(self, variable: Variable, value: Any) -> None:
+        variable.assign_sub(value)
 
     def add_variable_from_reference(
         self, reference_variable: Any, name: str, initializer: Any = "zeros"

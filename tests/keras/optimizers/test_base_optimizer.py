@@ -190,3 +190,34 @@ def test_global_clipnorm():
         [(tf.constant([3.0]), a), (tf.constant([4.0]), b)]
     )
     np.testing.assert_allclose([a.numpy()[0], b.numpy()[0]], [-0.6, -0.8], rtol=1e-6)
+
+
+def test_keras3_style_subclass():
+    class SignSGD(optimizers.Optimizer):
+        """Keras 3 style: slot lists indexed by _get_variable_index, assign helpers."""
+
+        def __init__(self, learning_rate=0.1, momentum=0.5, name="sign_sgd"):
+            super().__init__(learning_rate=learning_rate, name=name)
+            self.momentum = momentum
+
+        def build(self, var_list):
+            super().build(var_list)
+            self._momentums = getattr(self, "_momentums", [])
+            for var in var_list:
+                self._momentums.append(self.add_variable_from_reference(var, "momentum"))
+
+        def update_step(self, gradient, variable, learning_rate):
+            m = self._momentums[self._get_variable_index(variable)]
+            self.assign(m, m * self.momentum + gradient)
+            self.assign_sub(variable, tf.sign(m) * learning_rate)
+
+    a, b = tf.Variable([1.0, -1.0]), tf.Variable(2.0)
+    opt = SignSGD()
+    opt.apply_gradients([(tf.constant([1.0, -3.0]), a), (tf.constant(0.5), b)])
+    opt.apply_gradients([(tf.constant([-4.0, 1.0]), a), (tf.constant(0.5), b)])
+    # m_a = [1, -3] then [-3.5, -0.5]; m_b = 0.5 then 0.75
+    np.testing.assert_allclose(a.numpy(), [1.0 - 0.1 + 0.1, -1.0 + 0.1 + 0.1], rtol=1e-6)
+    np.testing.assert_allclose(b.numpy(), 2.0 - 0.2, rtol=1e-6)
+    assert opt._get_variable_index(b) == 1
+    with pytest.raises(KeyError, match="not built"):
+        opt._get_variable_index(tf.Variable(0.0))
