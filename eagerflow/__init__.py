@@ -209,9 +209,10 @@ from eagerflow.graph.print_ops import print
 from eagerflow.graph.tracing import init_scope
 
 # -- graph: TF1 graphs and sessions, Python in graphs (eagerflow/graph/tf1) ------------------
-from eagerflow.graph.tf1.graph import Graph, get_default_graph, reset_default_graph
-from eagerflow.graph.tf1.graph import control_dependencies, group, no_op
-from eagerflow.graph.tf1.graph import placeholder, placeholder_with_default
+from eagerflow.graph.tf1.graph import Graph
+from eagerflow.graph.tf1.default_graph import get_default_graph, reset_default_graph
+from eagerflow.graph.tf1.graph_ops import control_dependencies, group, no_op
+from eagerflow.graph.tf1.graph_ops import placeholder, placeholder_with_default
 from eagerflow.graph.tf1.session import Session, InteractiveSession, get_default_session
 from eagerflow.graph.tf1.variables import global_variables, trainable_variables
 from eagerflow.graph.tf1.variables import global_variables_initializer, variables_initializer

@@ -18,7 +18,8 @@ import numpy as np
 from eagerflow.core import errors
 from eagerflow.core.context import state
 from eagerflow.core.tensor import Tensor
-from eagerflow.graph.tf1.graph import Graph, placeholder
+from eagerflow.graph.tf1.graph import Graph
+from eagerflow.graph.tf1.graph_ops import placeholder
 from eagerflow.graph.tf1.session import get_default_session
 from eagerflow.graph.tf1.variables import global_variables
 from eagerflow.train import checkpoint_format, checkpoint_management

@@ -21,7 +21,8 @@ from eagerflow.core.tensor import Tensor
 from eagerflow.graph.executor import Executable
 from eagerflow.graph.ir import INPUT, UPDATE, Node, SymbolicTensor
 from eagerflow.graph.ir import Graph as _IRGraph
-from eagerflow.graph.tf1.graph import Graph, GraphTensor, get_default_graph
+from eagerflow.graph.tf1.default_graph import get_default_graph
+from eagerflow.graph.tf1.graph import Graph, GraphTensor
 
 
 class _Default:

@@ -12,12 +12,8 @@ from typing import Any
 import numpy as np
 
 from eagerflow.core.context import state
-from eagerflow.graph.tf1.graph import (
-    GLOBAL_VARIABLES,
-    TRAINABLE_VARIABLES,
-    Graph,
-    get_default_graph,
-)
+from eagerflow.graph.tf1.default_graph import get_default_graph
+from eagerflow.graph.tf1.graph import GLOBAL_VARIABLES, TRAINABLE_VARIABLES, Graph
 
 
 def _graph() -> Graph | None:
