@@ -106,6 +106,8 @@ def reduce_weighted_values(
         values = values * sample_weight
     if reduction is None or reduction == "none":
         return values
+    if reduction == "sum_over_batch_size" and values.shape.num_elements():
+        return reduction_ops.reduce_mean(values)  # one op; the sum / size below otherwise
     loss = reduction_ops.reduce_sum(values)
     if reduction == "sum":
         return loss

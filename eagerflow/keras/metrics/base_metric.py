@@ -126,9 +126,16 @@ class Reduce(Metric):
         self.total = self.add_variable(name="total")
         if reduction == "weighted_mean":
             self.count = self.add_variable(name="count")
+            self._one = convert_to_tensor(np.ones((), self._dtype.as_numpy_dtype))
 
     def update_state(self, values: Any, sample_weight: Any = None) -> None:
         values = as_dtype_tensor(values, self._dtype)
+        if sample_weight is None and len(values.shape) == 0:
+            # One scalar (a batch loss, `m(5)`): no reductions needed.
+            self.total.assign_add(values)
+            if self.reduction == "weighted_mean":
+                self.count.assign_add(self._one)
+            return
         if sample_weight is not None:
             weights = as_dtype_tensor(sample_weight, self._dtype)
             values, weights = same_rank(values, weights)
