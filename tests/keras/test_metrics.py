@@ -151,3 +151,18 @@ def test_more_regression_metrics_by_hand():
     assert float(hinge([[1.0, -1.0]], [[0.5, 0.5]])) == pytest.approx((0.5 + 1.5) / 2)
     assert metrics.get("logcosh") is metrics.log_cosh
     assert isinstance(metrics.get("KLDivergence"), metrics.KLDivergence)
+
+
+def test_tfe_accuracy_metrics_are_float64():
+    acc = tfe_metrics.SparseAccuracy()
+    acc([1, 0], [[0.2, 0.8], [0.3, 0.7]])
+    assert acc.result().dtype == tf.float64 and float(acc.result()) == 0.5
+    cat = tfe_metrics.CategoricalAccuracy()
+    cat([[0, 1]], [[0.2, 0.8]])
+    assert float(cat.result()) == 1.0
+    binary = tfe_metrics.BinaryAccuracy(threshold=0.7)
+    binary([[1.0], [0.0]], [[0.8], [0.75]])
+    assert float(binary.result()) == 0.5
+    plain = tfe_metrics.Accuracy()
+    plain([1, 2], [1, 3])
+    assert float(plain.result()) == 0.5

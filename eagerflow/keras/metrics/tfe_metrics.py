@@ -54,3 +54,38 @@ class Accuracy(accuracy_metrics.Accuracy):
     def __call__(self, labels: Any, predictions: Any, weights: Any = None) -> Any:
         self.update_state(labels, predictions, sample_weight=weights)
         return labels, predictions
+
+
+class CategoricalAccuracy(accuracy_metrics.CategoricalAccuracy):
+    """How often the argmax of `predictions` equals the argmax of one-hot `labels`."""
+
+    def __init__(self, name: str = "categorical_accuracy", dtype: Any = "float64") -> None:
+        super().__init__(name=name, dtype=dtype)
+
+    def __call__(self, labels: Any, predictions: Any, weights: Any = None) -> Any:
+        self.update_state(labels, predictions, sample_weight=weights)
+        return labels, predictions
+
+
+class BinaryAccuracy(accuracy_metrics.BinaryAccuracy):
+    """How often `predictions > threshold` matches binary `labels`."""
+
+    def __init__(
+        self, threshold: float = 0.5, name: str = "binary_accuracy", dtype: Any = "float64"
+    ) -> None:
+        super().__init__(name=name, dtype=dtype, threshold=threshold)
+
+    def __call__(self, labels: Any, predictions: Any, weights: Any = None) -> Any:
+        self.update_state(labels, predictions, sample_weight=weights)
+        return labels, predictions
+
+
+class SparseAccuracy(accuracy_metrics.SparseCategoricalAccuracy):
+    """How often the argmax of `predictions` equals the integer `labels`."""
+
+    def __init__(self, name: str = "sparse_accuracy", dtype: Any = "float64") -> None:
+        super().__init__(name=name, dtype=dtype)
+
+    def __call__(self, labels: Any, predictions: Any, weights: Any = None) -> Any:
+        self.update_state(labels, predictions, sample_weight=weights)
+        return labels, predictions
