@@ -37,8 +37,12 @@ from eagerflow.ops.segment_ops import bincount, confusion_matrix
 from eagerflow.ops.matrix_ops import compat_v1_diag as diag, compat_v1_diag_part as diag_part
 from eagerflow.ops.array_ops import rank, reverse, shape, shape_n, size, tile, transpose
 from eagerflow.ops.array_ops import reverse as reverse_v2
-from eagerflow.ops.gather_ops import boolean_mask, gather_nd, one_hot, scatter_nd, where
+from eagerflow.ops.gather_ops import boolean_mask, gather_nd, one_hot, scatter_nd
+from eagerflow.ops.gather_ops import gather_v1 as gather
 from eagerflow.ops.gather_ops import where as where_v2
+from eagerflow.ops.gather_ops import where_v1 as where
+from eagerflow.ops.layout_ops import expand_dims_v1 as expand_dims
+from eagerflow.ops.layout_ops import squeeze_v1 as squeeze
 from eagerflow.ops.join_ops import concat, split
 from eagerflow.ops.sequence_ops import fill, linspace, range
 from eagerflow.ops.sequence_ops import linspace as lin_space
@@ -57,6 +61,8 @@ from eagerflow.graph.tf1.variables import global_variables_initializer, variable
 from eagerflow.graph.tf1.variables import initialize_all_variables, local_variables_initializer
 from eagerflow.graph.tf1.variables import report_uninitialized_variables
 from eagerflow.graph.tf1.variables import is_variable_initialized
+from eagerflow.graph.tf1.variables import GraphKeys, get_collection, get_collection_ref
+from eagerflow.graph.tf1.variables import add_to_collection, add_to_collections
 from eagerflow.graph.tf1.gradients import gradients
 from eagerflow.graph.tf1.script_ops import py_func, py_function, numpy_function
 from eagerflow.graph.tf1.variable_scope import AUTO_REUSE, VariableScope, variable_scope

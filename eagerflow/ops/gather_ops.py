@@ -522,3 +522,61 @@ def one_hot(
         "dtype": dtype,
     }
     return execute(ONE_HOT, (idx,), attrs)
+
+
+def where_v1(condition: Any, x: Any = None, y: Any = None, name: Any = None) -> Tensor:
+    """TF1's `tf.where` (`tf.compat.v1.where`): a vector `condition` picks whole rows of `x`/`y`.
+
+    Otherwise `condition`, `x` and `y` must have the same shape (no other broadcasting).
+
+    Example:
+        >>> tf.compat.v1.where([True, False], [[1, 2], [3, 4]], [[5, 6], [7, 8]]).numpy()
+        array([[1, 2],
+               [7, 8]], dtype=int32)
+    """
+    from eagerflow.ops.array_ops import reshape  # noqa: PLC0415
+
+    c = convert_to_tensor(condition)
+    if x is None and y is None:
+        return where(c)
+    if x is None or y is None:
+        raise ValueError("where: `x` and `y` must both be given, or neither.")
+    xt, yt = binary_operands("Select", x, y)
+    if xt.shape != yt.shape:
+        raise errors.InvalidArgumentError(
+            None, None, f"Select: x and y must have the same shape, got {xt.shape} and {yt.shape}"
+        )
+    if c.ndim == 1 and xt.ndim > 1:
+        if c.shape[0] != xt.shape[0]:
+            raise errors.InvalidArgumentError(
+                None,
+                None,
+                f"Select: a vector condition of shape {c.shape} must match the first dimension "
+                f"of x {xt.shape}",
+            )
+        c = reshape(c, [-1] + [1] * (xt.ndim - 1))
+    elif c.shape != xt.shape:
+        raise errors.InvalidArgumentError(
+            None,
+            None,
+            f"Select: condition {c.shape} must have the shape of x {xt.shape} or be a vector "
+            f"over its first dimension",
+        )
+    return where(c, xt, yt)
+
+
+def gather_v1(
+    params: Any,
+    indices: Any,
+    validate_indices: Any = None,
+    name: Any = None,
+    axis: Any = None,
+    batch_dims: int = 0,
+) -> Tensor:
+    """TF1's argument order for `tf.gather` (`name` before `axis`).
+
+    Example:
+        >>> tf.compat.v1.gather([1, 2, 3], [2], None, "g").numpy()
+        array([3], dtype=int32)
+    """
+    return gather(params, indices, axis=axis, batch_dims=batch_dims)

@@ -230,3 +230,27 @@ def reverse(tensor: Any, axis: Any, name: Any = None) -> Tensor:
             None, None, f"ReverseV2: invalid axis {axes} for an input of shape {x.shape}"
         )
     return execute(REVERSE, (x,), {"axis": tuple(sorted(a % x.ndim for a in axes))})
+
+
+def expand_dims_v1(input: Any, axis: Any = None, name: Any = None, dim: Any = None) -> Tensor:
+    """TF1's `tf.expand_dims`, which also accepts the deprecated `dim` for `axis`.
+
+    Example:
+        >>> tf.compat.v1.expand_dims([1, 2], dim=0).shape
+        TensorShape([1, 2])
+    """
+    if (axis is None) == (dim is None):
+        raise ValueError("expand_dims: give exactly one of `axis` and `dim`.")
+    return expand_dims(input, dim if axis is None else axis)
+
+
+def squeeze_v1(input: Any, axis: Any = None, name: Any = None, squeeze_dims: Any = None) -> Tensor:
+    """TF1's `tf.squeeze`, which also accepts the deprecated `squeeze_dims` for `axis`.
+
+    Example:
+        >>> tf.compat.v1.squeeze(tf.zeros([1, 2, 1]), squeeze_dims=[0]).shape
+        TensorShape([2, 1])
+    """
+    if axis is not None and squeeze_dims is not None:
+        raise ValueError("squeeze: give at most one of `axis` and `squeeze_dims`.")
+    return squeeze(input, squeeze_dims if axis is None else axis)

@@ -325,3 +325,23 @@ def test_sliced_variable_is_still_a_differentiable_tensor() -> None:
         y = tf.reduce_sum(v[1:] * v[1:])
     np.testing.assert_allclose(tape.gradient(y, v).numpy(), [0.0, 4.0, 6.0])
     assert not hasattr(v[[0, 1]], "assign")
+
+
+# -- TF1 signatures (tf.compat.v1) --------------------------------------------------------
+def test_compat_v1_where_selects_rows_with_a_vector_condition() -> None:
+    v1 = tf.compat.v1
+    x, y = tf.constant([[1, 2], [3, 4]]), tf.constant([[5, 6], [7, 8]])
+    assert v1.where([True, False], x, y).numpy().tolist() == [[1, 2], [7, 8]]
+    assert v1.where([[True, False], [False, True]], x, y).numpy().tolist() == [[1, 6], [7, 4]]
+    with pytest.raises(tf.errors.InvalidArgumentError, match="same shape"):
+        v1.where([True, False], x, tf.constant([5, 6]))
+    assert v1.where([False, True]).numpy().tolist() == [[1]]
+
+
+def test_compat_v1_argument_names() -> None:
+    v1 = tf.compat.v1
+    assert v1.gather([1, 2, 3], [2], None, "name").numpy().tolist() == [3]
+    assert v1.expand_dims([1, 2], dim=1).shape == [2, 1]
+    assert v1.squeeze(tf.zeros([1, 2, 1]), squeeze_dims=[2]).shape == [1, 2]
+    with pytest.raises(ValueError, match="exactly one"):
+        v1.expand_dims([1], axis=0, dim=0)
