@@ -5,9 +5,10 @@
 becomes a call into this module with the statement's blocks as nested functions, and the
 variables the blocks assign as explicit inputs and outputs. At run time the helpers decide:
 a Python condition (or a concrete tensor) runs the plain Python statement; a symbolic one
-builds the graph construct. Statements containing `return`, `break`, `continue`, `yield`,
-`global` or `nonlocal` are left alone; a symbolic condition there raises the error that names
-the line and says to use `tf.cond` / `tf.while_loop`.
+builds the graph construct. `return` inside `if` statements is lifted into one result
+variable, and a loop's `break` / `continue` into boolean flags. Statements that still contain
+`return` (inside a loop), `yield`, `global` or `nonlocal` are left alone; a symbolic condition
+there raises the error that names the line and says to use `tf.cond` / `tf.while_loop`.
 """
 
 from __future__ import annotations
@@ -96,15 +97,60 @@ def range_(fn: Callable, *args: Any, **kwargs: Any) -> Any:
     return fn(*args, **kwargs)
 
 
+def not_any(*flags: Any) -> Any:
+    """`not (a or b ...)` for Python bools and symbolic bool tensors (break/continue flags)."""
+    if not any(_is_symbolic(f) for f in flags):
+        return not any(bool(f) for f in flags if not isinstance(f, Undefined))
+    from eagerflow.ops import logical_ops  # noqa: PLC0415
+
+    result = None
+    for f in flags:
+        if isinstance(f, Undefined):
+            continue
+        result = f if result is None else logical_ops.logical_or(result, f)
+    return logical_ops.logical_not(result)
+
+
+def loop_test(broken: Any, test: Callable) -> Any:
+    """A loop's condition once `break` is lowered to a flag: `not broken and test()`."""
+    if not _is_symbolic(broken):
+        return False if broken else test()
+    from eagerflow.ops import logical_ops  # noqa: PLC0415
+
+    return logical_ops.logical_and(logical_ops.logical_not(broken), test())
+
+
+def _break_index(names: tuple) -> int | None:
+    for i, n in enumerate(names):
+        if n.startswith("_ag_break_"):
+            return i
+    return None
+
+
 def for_stmt(iterable: Any, body_fn: Callable, values: tuple, names: tuple) -> tuple:
     if isinstance(iterable, _RangeSpec):
         return _graph_for_range(iterable, body_fn, values, names)
     if _is_symbolic(iterable):
         return _graph_for_tensor(iterable, body_fn, values, names)
     values = tuple(values)
+    stop = _break_index(names)
     for item in iterable:
         values = tuple(body_fn(item, *values))
+        # A symbolic flag cannot stop a Python loop: later iterations are guarded instead.
+        if stop is not None and not _is_symbolic(values[stop]) and values[stop]:
+            break
     return values
+
+
+def _with_break(test: Callable, names: tuple) -> Callable:
+    stop = _break_index(names)
+    if stop is None:
+        return test
+
+    def guarded(i: Any, *vs: Any) -> Any:
+        return loop_test(vs[stop], lambda: test(i, *vs))
+
+    return guarded
 
 
 def _graph_for_range(spec: _RangeSpec, body_fn: Callable, values: tuple, names: tuple) -> tuple:
@@ -116,18 +162,18 @@ def _graph_for_range(spec: _RangeSpec, body_fn: Callable, values: tuple, names: 
     delta = cast(convert_to_tensor(spec.delta), limit.dtype)
 
     def test(i: Any, *vs: Any) -> Any:
-        from eagerflow.ops import math_ops  # noqa: PLC0415
+        from eagerflow.ops import logical_ops  # noqa: PLC0415
 
         if not _is_symbolic(delta):
             return i < limit if float(delta) > 0 else i > limit
-        up = math_ops.logical_and(delta > 0, i < limit)
-        down = math_ops.logical_and(delta < 0, i > limit)
-        return math_ops.logical_or(up, down)
+        up = logical_ops.logical_and(delta > 0, i < limit)
+        down = logical_ops.logical_and(delta < 0, i > limit)
+        return logical_ops.logical_or(up, down)
 
     def body(i: Any, *vs: Any) -> tuple:
         return (i + delta, *body_fn(i, *vs))
 
-    return _graph_while(test, body, (start, *values), ("<index>", *names))[1:]
+    return _graph_while(_with_break(test, names), body, (start, *values), ("<index>", *names))[1:]
 
 
 def _graph_for_tensor(x: Any, body_fn: Callable, values: tuple, names: tuple) -> tuple:
@@ -143,7 +189,8 @@ def _graph_for_tensor(x: Any, body_fn: Callable, values: tuple, names: tuple) ->
     def body(j: Any, *vs: Any) -> tuple:
         return (j + 1, *body_fn(gather(x, j), *vs))
 
-    return _graph_while(test, body, (constant(0), *values), ("<index>", *names))[1:]
+    start = (constant(0), *values)
+    return _graph_while(_with_break(test, names), body, start, ("<index>", *names))[1:]
 
 
 # -- the source transformation ----------------------------------------------------------------
@@ -270,10 +317,26 @@ class _Transformer(ast.NodeTransformer):
         self.changed = True
         return [ast.copy_location(s, node) for s in out]
 
+    def _lower_loop(self, node: Any) -> list:
+        """Lowers the loop's own break/continue to flags; returns statements to put before."""
+        if node.orelse or not _escapes(node.body):
+            return []
+        self.count += 1
+        brk, cont = f"_ag_break_{self.count}", f"_ag_continue_{self.count}"
+        body = _lower_escapes(node.body, brk, cont)
+        if body is None or not _convertible(body):
+            return []  # left as Python (a lowered `for` would no longer stop early)
+        node.body = [_assign(cont, False)] + body
+        if isinstance(node, ast.While):
+            test = ast.Lambda(args=self._args([]), body=node.test)
+            node.test = _helper("loop_test", [ast.Name(id=brk, ctx=ast.Load()), test])
+        return [_assign(brk, False)]
+
     def visit_While(self, node: ast.While) -> Any:
+        prefix = self._lower_loop(node)
         self.generic_visit(node)
         if node.orelse or not _convertible(node.body):
-            return node
+            return prefix + [node] if prefix else node
         names = _assigned_names(node.body)
         test_name, body_name = self._name("test"), self._name("body")
         test_def = ast.FunctionDef(
@@ -294,12 +357,13 @@ class _Transformer(ast.NodeTransformer):
             ),
         ]
         self.changed = True
-        return [ast.copy_location(s, node) for s in out]
+        return [ast.copy_location(s, node) for s in prefix + out]
 
     def visit_For(self, node: ast.For) -> Any:
+        prefix = self._lower_loop(node)
         self.generic_visit(node)
         if node.orelse or not _convertible(node.body):
-            return node
+            return prefix + [node] if prefix else node
         names = _assigned_names(node.body)
         target_names = _assigned_names([ast.Assign(targets=[node.target], value=node.iter)])
         names = [n for n in names if n not in target_names]
@@ -328,7 +392,59 @@ class _Transformer(ast.NodeTransformer):
             self._call("for_stmt", [iterable, ast.Name(id=body_name, ctx=ast.Load())], names),
         ]
         self.changed = True
-        return [ast.copy_location(s, node) for s in out]
+        return [ast.copy_location(s, node) for s in prefix + out]
+
+
+_LOOPS = (ast.For, ast.While, ast.AsyncFor)
+
+
+def _escapes(stmts: list) -> bool:
+    """Whether the statements hold a `break`/`continue` of the enclosing loop (not of a nested
+    loop or function)."""
+    todo = list(stmts)
+    while todo:
+        node = todo.pop()
+        if isinstance(node, (ast.Break, ast.Continue)):
+            return True
+        if not isinstance(node, _SCOPES + _LOOPS):
+            todo.extend(ast.iter_child_nodes(node))
+    return False
+
+
+def _assign(name: str, value: Any) -> ast.stmt:
+    return ast.Assign(targets=[ast.Name(id=name, ctx=ast.Store())], value=ast.Constant(value))
+
+
+def _helper(attr: str, args: list) -> ast.Call:
+    func = ast.Attribute(value=ast.Name(id=_MODULE_NAME, ctx=ast.Load()), attr=attr, ctx=ast.Load())
+    return ast.Call(func=func, args=args, keywords=[])
+
+
+def _lower_escapes(stmts: list, brk: str, cont: str) -> list | None:
+    """`break` / `continue` become flag assignments; what follows them runs only while
+    neither flag is set. None when an escape sits where this cannot follow it (try, with)."""
+    out: list = []
+    for i, stmt in enumerate(stmts):
+        if isinstance(stmt, ast.Break):
+            return out + [_assign(brk, True)]
+        if isinstance(stmt, ast.Continue):
+            return out + [_assign(cont, True)]
+        if not _escapes([stmt]):
+            out.append(stmt)
+            continue
+        if not isinstance(stmt, ast.If):
+            return None
+        body = _lower_escapes(stmt.body, brk, cont)
+        orelse = _lower_escapes(stmt.orelse, brk, cont)
+        rest = _lower_escapes(stmts[i + 1 :], brk, cont)
+        if body is None or orelse is None or rest is None:
+            return None
+        out.append(ast.If(test=stmt.test, body=body or [ast.Pass()], orelse=orelse))
+        if rest:
+            flags = [ast.Name(id=brk, ctx=ast.Load()), ast.Name(id=cont, ctx=ast.Load())]
+            out.append(ast.If(test=_helper("not_any", flags), body=rest, orelse=[]))
+        return out
+    return out
 
 
 def _has_return(stmts: list) -> bool:

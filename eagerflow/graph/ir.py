@@ -195,8 +195,8 @@ class SymbolicTensor(Tensor):
         raise self._no_value(
             "Using as a Python bool",
             "Use tf.cond (for if) or tf.while_loop (for while) so the branch is decided at "
-            "run time. (tf.function's autograph converts if/while/for statements by itself "
-            "unless their blocks contain return, break or continue.)",
+            "run time. (tf.function's autograph converts if/while/for statements by itself, "
+            "but not blocks with a return inside a loop, yield, global or nonlocal.)",
         )
 
     def __int__(self) -> int:

@@ -8,6 +8,7 @@ from typing import Any
 import numpy as np
 
 from eagerflow.core import nest
+from eagerflow.core.context import state
 from eagerflow.core.dispatch import Primitive, execute
 from eagerflow.core.gradient_registry import no_gradient
 from eagerflow.core.tensor import Tensor
@@ -71,7 +72,7 @@ def print(  # noqa: A001  (TensorFlow's name)
     sep: str = " ",
     end: str = "\n",
     name: str | None = None,
-) -> None:
+) -> Any:
     """Prints tensors and Python values when the op runs (each call of a `tf.function`).
 
     Tensors print like NumPy arrays, showing `summarize` items at each end of every axis
@@ -107,3 +108,5 @@ def print(  # noqa: A001  (TensorFlow's name)
         "end": end,
     }
     execute(PRINT, tuple(tensors), attrs)
+    graph = state().graph
+    return None if graph is None else graph.nodes[-1]  # in a graph, the print op (as TF)

@@ -167,3 +167,50 @@ def test_conversion_keeps_eager_behaviour_and_closures() -> None:
     scale[0] = 5.0
     assert converted(3.0) == 15.0
     assert autograph.convert(lambda x: x) is not None
+
+
+def test_break_in_a_tensor_while_loop() -> None:
+    @tf.function
+    def first_above(x, limit):
+        i = tf.constant(0)
+        found = tf.constant(-1)
+        while i < tf.shape(x)[0]:
+            if x[i] > limit:
+                found = i
+                break
+            i += 1
+        return found
+
+    x = tf.constant([1.0, 5.0, 2.0, 7.0])
+    assert [first_above(x, tf.constant(v)).numpy() for v in (4.0, 6.0, 9.0)] == [1, 3, -1]
+    assert first_above.experimental_get_tracing_count() == 1
+
+
+def test_continue_in_a_for_over_tf_range() -> None:
+    @tf.function
+    def sum_odd(n):
+        total = tf.constant(0)
+        for i in tf.range(n):
+            if i % 2 == 0:
+                continue
+            total += i
+        return total
+
+    assert sum_odd(tf.constant(10)).numpy() == 25
+
+
+def test_break_in_python_loops_with_python_and_tensor_conditions() -> None:
+    @tf.function
+    def f(x):
+        for k in range(100):
+            if k == 3:  # a Python condition: the Python loop stops
+                break
+            x = x + 1.0
+        for _ in range(5):
+            if x > 4.0:  # a tensor condition: later iterations are guarded
+                break
+            x = x + 1.0
+        return x
+
+    assert f(tf.constant(0.0)).numpy() == 5.0
+    assert f(tf.constant(10.0)).numpy() == 13.0
