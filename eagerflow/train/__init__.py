@@ -39,3 +39,10 @@ from eagerflow.keras.optimizers.global_step import (
     get_or_create_global_step,
     global_step,
 )
+from eagerflow.keras.optimizers.tf1_schedules import (
+    cosine_decay,
+    exponential_decay,
+    inverse_time_decay,
+    piecewise_constant,
+    polynomial_decay,
+)

@@ -123,6 +123,8 @@ class Optimizer:
     def _build_learning_rate(self, learning_rate: Any) -> Any:
         if isinstance(learning_rate, (lrs.LearningRateSchedule, Variable)):
             return learning_rate
+        if isinstance(learning_rate, Tensor) and learning_rate.shape.rank == 0:
+            return learning_rate  # e.g. a TF1 decay tensor in a graph
         if callable(learning_rate):
             return learning_rate
         try:
@@ -163,7 +165,7 @@ class Optimizer:
         lr = self._learning_rate
         if isinstance(lr, lrs.LearningRateSchedule):
             return lr(self.iterations)
-        if isinstance(lr, Variable):
+        if isinstance(lr, (Variable, Tensor)):
             return lr
         return convert_to_tensor(lr(), dtype_hint="float32")
 

@@ -122,3 +122,21 @@ def test_guide_linear_regression_with_variables():
     assert initial > 50.0 and final < 1.2
     assert abs(float(W.numpy()) - 3.0) < 0.1 and abs(float(B.numpy()) - 2.0) < 0.1
     assert int(tf_train.get_global_step()) == 300
+
+
+def test_tf1_decay_functions_follow_the_global_step():
+    step = tf_train.get_or_create_global_step()
+    lr = tf_train.exponential_decay(0.5, step, decay_steps=1, decay_rate=0.5, staircase=True)
+    assert callable(lr) and float(lr()) == 0.5
+    w = tf.Variable(0.0)
+    opt = tf_train.GradientDescentOptimizer(lr)
+    for _ in range(3):  # learning rates 0.5, 0.25, 0.125
+        opt.apply_gradients([(tf.constant(-1.0), w)], global_step=step)
+    assert float(w.numpy()) == 0.875
+    pieces = tf_train.piecewise_constant(step, [1, 2], [1.0, 0.5, 0.1])
+    assert float(pieces()) == pytest.approx(0.1)  # step is 3
+    assert float(tf_train.polynomial_decay(1.0, step, 6, end_learning_rate=0.0)()) == 0.5
+    assert float(tf_train.inverse_time_decay(1.0, step, 1, 1.0)()) == 0.25
+    assert float(tf_train.cosine_decay(1.0, step, 6)()) == pytest.approx(0.5)
+    with pytest.raises(ValueError, match="global_step is required"):
+        tf_train.exponential_decay(0.1, None, 1, 0.5)
