@@ -217,6 +217,7 @@ from eagerflow.graph.tf1.session import Session, InteractiveSession, get_default
 from eagerflow.graph.tf1.variables import global_variables, trainable_variables
 from eagerflow.graph.tf1.variables import global_variables_initializer, variables_initializer
 from eagerflow.graph.tf1.variables import initialize_all_variables
+from eagerflow.graph.tf1.variables import GraphKeys, get_collection, add_to_collection
 from eagerflow.graph.tf1.gradients import gradients
 from eagerflow.graph.tf1.script_ops import py_func, py_function, numpy_function
 from eagerflow.graph.tf1.variable_scope import AUTO_REUSE, get_variable, variable_scope

@@ -61,6 +61,8 @@ from eagerflow.graph.tf1.variables import global_variables_initializer, variable
 from eagerflow.graph.tf1.variables import initialize_all_variables, local_variables_initializer
 from eagerflow.graph.tf1.variables import report_uninitialized_variables
 from eagerflow.graph.tf1.variables import is_variable_initialized
+from eagerflow.graph.tf1.variables import GraphKeys, get_collection, get_collection_ref
+from eagerflow.graph.tf1.variables import add_to_collection, add_to_collections
 from eagerflow.graph.tf1.gradients import gradients
 from eagerflow.graph.tf1.script_ops import py_func, py_function, numpy_function
 from eagerflow.graph.tf1.variable_scope import AUTO_REUSE, VariableScope, variable_scope

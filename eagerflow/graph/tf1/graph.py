@@ -292,7 +292,12 @@ class Graph(_IRGraph):
         return list(self.nodes)
 
     def add_to_collection(self, name: str, value: Any) -> None:
-        self.collections.setdefault(name, []).append(value)
+        if name == GLOBAL_VARIABLES:
+            self.global_variables.append(value)
+        elif name == TRAINABLE_VARIABLES:
+            self.trainable_variables.append(value)
+        else:
+            self.collections.setdefault(name, []).append(value)
 
     def get_collection(self, name: str, scope: str | None = None) -> list:
         if name == GLOBAL_VARIABLES:

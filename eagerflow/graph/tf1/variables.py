@@ -97,3 +97,46 @@ def report_uninitialized_variables(var_list: list | None = None) -> np.ndarray:
     variables = graph.global_variables if var_list is None else var_list
     names = [v.name.rsplit(":", 1)[0].encode() for v in variables if not graph.is_initialized(v)]
     return np.array(names, dtype=object)
+
+
+class GraphKeys:
+    """`tf.compat.v1.GraphKeys`: the standard collection names."""
+
+    GLOBAL_VARIABLES = GLOBAL_VARIABLES
+    TRAINABLE_VARIABLES = TRAINABLE_VARIABLES
+    LOCAL_VARIABLES = "local_variables"
+    MODEL_VARIABLES = "model_variables"
+    GLOBAL_STEP = "global_step"
+    UPDATE_OPS = "update_ops"
+    LOSSES = "losses"
+    REGULARIZATION_LOSSES = "regularization_losses"
+    SUMMARIES = "summaries"
+    TRAIN_OP = "train_op"
+
+
+def get_collection(key: str, scope: str | None = None) -> list:
+    """`tf.compat.v1.get_collection`: a copy of the default graph's collection `key`."""
+    graph = _graph()
+    return [] if graph is None else graph.get_collection(key, scope)
+
+
+def get_collection_ref(key: str) -> list:
+    """The default graph's collection `key` itself (appending to it adds to it)."""
+    graph = _graph()
+    if graph is None:
+        return []
+    if key in (GLOBAL_VARIABLES, TRAINABLE_VARIABLES):
+        return graph.global_variables if key == GLOBAL_VARIABLES else graph.trainable_variables
+    return graph.collections.setdefault(key, [])
+
+
+def add_to_collection(name: str, value: Any) -> None:
+    """`tf.compat.v1.add_to_collection` (eagerly: nothing, as in TF 2)."""
+    graph = _graph()
+    if graph is not None:
+        get_collection_ref(name).append(value)
+
+
+def add_to_collections(names: Any, value: Any) -> None:
+    for name in [names] if isinstance(names, str) else names:
+        add_to_collection(name, value)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 import numpy as np
 import pytest
 
@@ -110,3 +112,31 @@ def test_variable_initial_value_needs_a_known_shape() -> None:
         x = v1.placeholder(tf.float32)
         with pytest.raises(ValueError, match="fully defined shape"):
             tf.Variable(x)
+
+
+def test_collections_by_key() -> None:
+    with tf.Graph().as_default():
+        v = tf.Variable(1.0)
+        step = v1.train.get_or_create_global_step()
+        assert v1.get_collection(v1.GraphKeys.TRAINABLE_VARIABLES) == [v]
+        assert v1.get_collection(v1.GraphKeys.GLOBAL_VARIABLES) == [v, step]
+        assert v1.get_collection(v1.GraphKeys.GLOBAL_STEP) == [step]
+        loss = tf.reduce_sum(v * 2.0)
+        v1.add_to_collection(v1.GraphKeys.LOSSES, loss)
+        v1.add_to_collections(["a", "b"], loss)
+        assert v1.get_collection("losses") == [loss] == v1.get_collection("b")
+        v1.get_collection_ref("c").append(1)
+        assert v1.get_collection("c") == [1]
+    assert v1.get_collection("losses") == []
+
+
+def test_print_returns_an_op_in_a_graph(capsys) -> None:
+    with tf.Graph().as_default():
+        x = v1.placeholder(tf.float32, [])
+        p = tf.print("x is", x, output_stream=sys.stdout)
+        with tf.control_dependencies([p]):
+            y = tf.identity(x * 2.0)
+        assert capsys.readouterr().out == ""
+        with v1.Session() as sess:
+            assert sess.run(y, {x: 2.5}) == 5.0
+    assert capsys.readouterr().out == "x is 2.5\n"
