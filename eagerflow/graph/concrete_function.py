@@ -117,12 +117,19 @@ class ConcreteFunction:
 
     # -- calling ------------------------------------------------------------------------------
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        """Calls with the tensor arguments only (Python values were fixed when tracing), or
+        with arguments shaped like the tracing call's."""
         flat = nest.flatten((args, kwargs))
-        tensors = [flat[i] for i in self._tensor_positions] if flat else []
-        if len(flat) != len(self._flat_template):
+        if len(flat) == len(self._flat_template):
+            tensors = [flat[i] for i in self._tensor_positions]
+        elif len(flat) == len(self._tensor_positions) and not kwargs:
+            tensors = flat
+        else:
+            tensor_paths = [self._paths[i] for i in self._tensor_positions]
             raise TypeError(
-                f"ConcreteFunction {self.name}: expected {len(self._flat_template)} flat inputs "
-                f"({', '.join(self._paths)}), got {len(flat)}."
+                f"ConcreteFunction {self.name}: expected the tensor inputs "
+                f"({', '.join(tensor_paths)}) or all {len(self._flat_template)} flat inputs "
+                f"({', '.join(self._paths)}); got {len(flat)}."
             )
         checked = []
         for pos, spec, t in zip(self._tensor_positions, self.input_specs, tensors):

@@ -339,3 +339,18 @@ def test_device_scope_runs_the_placed_interpreter() -> None:
     want = np.tanh(x.numpy() * np.array([1.5, 2.25], np.float32)) + 1.0
     np.testing.assert_allclose(got.numpy(), want, rtol=1e-6)
     np.testing.assert_allclose(v.numpy(), [1.5, 2.25])
+
+
+def test_keyword_calls_defaults_and_concrete_calls_with_tensors_only() -> None:
+    @tf.function
+    def f(x, scale=1.0, *, shift=0.0):
+        return x * scale + shift
+
+    x = tf.constant([1.0, 2.0])
+    assert f(x).numpy().tolist() == f(x=x).numpy().tolist() == [1.0, 2.0]
+    assert f(x, shift=1.0).numpy().tolist() == [2.0, 3.0]
+    assert f.experimental_get_tracing_count() == 2
+    concrete = f.get_concrete_function(tf.TensorSpec([None], tf.float32), 3.0)
+    assert concrete(tf.constant([1.0, 2.0, 3.0])).numpy().tolist() == [3.0, 6.0, 9.0]
+    with pytest.raises(TypeError, match=r"expected the tensor inputs \(x\)"):
+        concrete(x, x)
