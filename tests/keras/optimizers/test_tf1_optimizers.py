@@ -140,3 +140,23 @@ def test_tf1_decay_functions_follow_the_global_step():
     assert float(tf_train.cosine_decay(1.0, step, 6)()) == pytest.approx(0.5)
     with pytest.raises(ValueError, match="global_step is required"):
         tf_train.exponential_decay(0.1, None, 1, 0.5)
+
+
+@pytest.mark.skipif(not hasattr(tf.compat.v1, "Session"), reason="TF1 sessions not available")
+def test_decayed_learning_rate_in_a_tf1_graph():
+    v1 = tf.compat.v1
+    with v1.Graph().as_default():
+        x = v1.placeholder(tf.float32, [None, 1])
+        w = tf.Variable(np.zeros((1, 1), np.float32))
+        loss = tf.reduce_mean(tf.square(tf.matmul(x, w) - 3 * x))
+        step = v1.train.get_or_create_global_step()
+        lr = v1.train.exponential_decay(0.5, step, 10, 0.5)
+        train_op = v1.train.GradientDescentOptimizer(lr).minimize(loss, global_step=step)
+        with v1.Session() as sess:
+            sess.run(v1.global_variables_initializer())
+            xs = np.linspace(-1, 1, 20, dtype=np.float32)[:, None]
+            for _ in range(50):
+                sess.run(train_op, feed_dict={x: xs})
+            w_value, lr_value, step_value = sess.run([w, lr, step])
+    assert step_value == 50 and lr_value == pytest.approx(0.5 * 0.5**5)
+    assert w_value[0, 0] == pytest.approx(3.0, abs=0.05)
