@@ -66,12 +66,21 @@ def _default_session(session: Any, what: str) -> Any:
 
 
 class GraphTensor(SymbolicTensor):
-    """A tensor of a TF1 graph: hashable (a `feed_dict` key), evaluated by a session."""
+    """A tensor of a TF1 graph: hashable (a `feed_dict` key) and compared by identity, as in
+    TensorFlow's graphs; evaluated by a session."""
 
     __slots__ = ()
 
     def __hash__(self) -> int:
         return id(self)
+
+    # In TF1 graphs `==` is object identity (TF 2 keeps that outside functions); use
+    # tf.equal for the elementwise comparison.
+    def __eq__(self, other: object) -> bool:
+        return self is other
+
+    def __ne__(self, other: object) -> bool:
+        return self is not other
 
     def _no_value(self, what: str, instead: str) -> Exception:
         from eagerflow.graph.ir import OperatorNotAllowedInGraphError  # noqa: PLC0415

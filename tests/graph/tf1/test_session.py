@@ -249,3 +249,12 @@ def test_tf_function_called_in_a_graph_runs_its_updates_when_fetched() -> None:
             assert sess.run(out) == 9.0
             assert sess.run(v) == 3.0
             assert sess.run(doubled) == 24.0
+
+
+def test_graph_tensors_compare_by_identity() -> None:
+    with tf.Graph().as_default():
+        a = v1.placeholder(tf.float32, [2])
+        b = a * 1.0
+        assert a == a and a != b and b in [a, b] and a not in [b]
+        with v1.Session() as sess:
+            np.testing.assert_array_equal(sess.run(tf.equal(a, b), {a: [1.0, 2.0]}), [True] * 2)
