@@ -150,3 +150,18 @@ def test_keras_model_trained_in_a_graph_matches_eager_training() -> None:
             got = sess.run(model.trainable_variables)
     for g, v in zip(got, eager_model.trainable_variables):
         np.testing.assert_allclose(g, v.numpy(), rtol=1e-5, atol=1e-6)
+
+
+def test_gradient_tape_records_graph_ops() -> None:
+    with tf.Graph().as_default():
+        x = v1.placeholder(tf.float32, [2])
+        w = tf.Variable([1.0, 3.0])
+        with tf.GradientTape() as tape:
+            tape.watch(x)
+            y = tf.reduce_sum(x * x * w)
+        dx, dw = tape.gradient(y, [x, w])
+        with v1.Session() as sess:
+            sess.run(w.initializer)
+            got = sess.run([dx, dw], {x: [1.0, 2.0]})
+    np.testing.assert_array_equal(got[0], [2.0, 12.0])
+    np.testing.assert_array_equal(got[1], [1.0, 4.0])
