@@ -19,6 +19,7 @@ from eagerflow.core import dtypes
 from eagerflow.core.context import state
 from eagerflow.core.tensor_shape import TensorShape
 from eagerflow.core.variable import Variable
+from eagerflow.graph.tf1.variables import add_to_collection
 from eagerflow.keras import initializers as _init
 
 AUTO_REUSE = "AUTO_REUSE"
@@ -160,7 +161,8 @@ def get_variable(
 
     `initializer` is an initializer (called with `shape` and `dtype`), or a value (then
     `shape` may be omitted). Without one, floating variables get Glorot-uniform values and
-    others zeros, as in TF1.
+    others zeros, as in TF1. A `regularizer` (or the scope's) adds `regularizer(variable)` to
+    the graph's "regularization_losses" collection.
     """
     scope = get_variable_scope()
     full = f"{scope.name}/{name}" if scope.name else name
@@ -216,6 +218,11 @@ def get_variable(
     finally:
         s.name_scopes = saved_names
     store[full] = variable
+    regularizer = regularizer if regularizer is not None else scope.regularizer
+    if regularizer is not None:
+        penalty = regularizer(variable)
+        if penalty is not None:
+            add_to_collection("regularization_losses", penalty)
     return variable
 
 

@@ -72,3 +72,13 @@ def test_each_graph_has_its_own_store() -> None:
         with tf.Graph().as_default():
             w = v1.get_variable("shared_name", shape=[1])
             assert v1.global_variables() == [w]
+
+
+def test_regularizer_adds_a_regularization_loss() -> None:
+    with tf.Graph().as_default():
+        with v1.variable_scope("r", regularizer=lambda v: tf.reduce_sum(v * v)):
+            w = v1.get_variable("w", initializer=tf.constant([1.0, 2.0]))
+        (penalty,) = v1.get_collection(v1.GraphKeys.REGULARIZATION_LOSSES)
+        with v1.Session() as sess:
+            sess.run(w.initializer)
+            assert sess.run(penalty) == 5.0
