@@ -283,8 +283,9 @@ class Loss:
         self.dtype = dtype
 
     def __call__(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> Tensor:
+        y_true, y_pred = convert_to_tensor(y_true), convert_to_tensor(y_pred)
         if self.dtype is not None:
-            y_pred = cast_ops.cast(convert_to_tensor(y_pred), self.dtype)
+            y_pred = cast_ops.cast(y_pred, self.dtype)
         values = self.call(y_true, y_pred)
         return reduce_weighted_values(values, sample_weight, self.reduction)
 

@@ -51,6 +51,7 @@ class Progbar:
         >>> bar = Progbar(3)
         >>> for i in range(3):
         ...     bar.update(i + 1, [("loss", 0.5)])
+        3/3 [==============================] - ... - loss: 0.5000
     """
 
     def __init__(

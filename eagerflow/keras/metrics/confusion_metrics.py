@@ -138,8 +138,8 @@ class Precision(_ThresholdMetric):
 
     Example:
         >>> m = tf.keras.metrics.Precision()
-        >>> float(m([0, 1, 1, 1], [1, 0, 1, 1]))
-        0.6666667
+        >>> round(float(m([0, 1, 1, 1], [1, 0, 1, 1])), 4)
+        0.6667
     """
 
     _counts = ("tp", "fp")
@@ -156,8 +156,8 @@ class Recall(_ThresholdMetric):
 
     Example:
         >>> m = tf.keras.metrics.Recall()
-        >>> float(m([0, 1, 1, 1], [1, 0, 1, 1]))
-        0.6666667
+        >>> round(float(m([0, 1, 1, 1], [1, 0, 1, 1])), 4)
+        0.6667
     """
 
     _counts = ("tp", "fn")

@@ -27,8 +27,8 @@ class Mean(base_metric.Mean):
 
     Example:
         >>> m = tfe.metrics.Mean("loss")
-        >>> m(0)
-        >>> m(5)
+        >>> _ = m(0)  # returns its input, as TF 1's metrics do
+        >>> _ = m(5)
         >>> float(m.result())
         2.5
     """

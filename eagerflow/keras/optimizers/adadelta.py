@@ -62,7 +62,7 @@ class Adadelta(Optimizer):
     Example:
         >>> opt = tf.keras.optimizers.Adadelta(learning_rate=1.0)
         >>> var = tf.Variable(1.0)
-        >>> opt.minimize(lambda: (var**2) / 2.0, [var])
+        >>> _ = opt.minimize(lambda: (var**2) / 2.0, [var])
         >>> var.numpy() < 1.0
         True
     """

@@ -37,7 +37,7 @@ class Adagrad(Optimizer):
     Example:
         >>> opt = tf.keras.optimizers.Adagrad(learning_rate=0.1, initial_accumulator_value=0.0)
         >>> var = tf.Variable(1.0)
-        >>> opt.minimize(lambda: (var**2) / 2.0, [var])
+        >>> _ = opt.minimize(lambda: (var**2) / 2.0, [var])
         >>> round(float(var.numpy()), 4)
         0.9
     """

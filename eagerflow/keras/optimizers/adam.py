@@ -54,7 +54,7 @@ class Adam(Optimizer):
     Example:
         >>> opt = tf.keras.optimizers.Adam(learning_rate=0.1)
         >>> var = tf.Variable(1.0)
-        >>> opt.minimize(lambda: (var**2) / 2.0, [var])
+        >>> _ = opt.minimize(lambda: (var**2) / 2.0, [var])
         >>> round(float(var.numpy()), 4)
         0.9
     """

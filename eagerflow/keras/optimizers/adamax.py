@@ -47,7 +47,7 @@ class Adamax(Optimizer):
     Example:
         >>> opt = tf.keras.optimizers.Adamax(learning_rate=0.1)
         >>> var = tf.Variable(1.0)
-        >>> opt.minimize(lambda: (var**2) / 2.0, [var])
+        >>> _ = opt.minimize(lambda: (var**2) / 2.0, [var])
         >>> round(float(var.numpy()), 4)
         0.9
     """

@@ -21,8 +21,8 @@ class AdamW(Adam):
     Example:
         >>> opt = tf.keras.optimizers.AdamW(learning_rate=0.1, weight_decay=0.5)
         >>> var = tf.Variable(1.0)
-        >>> opt.apply_gradients([(tf.constant(0.0), var)])
-        >>> float(var.numpy())
+        >>> _ = opt.apply_gradients([(tf.constant(0.0), var)])
+        >>> round(float(var.numpy()), 4)
         0.95
     """
 

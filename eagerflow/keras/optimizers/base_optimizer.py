@@ -57,7 +57,7 @@ class Optimizer:
     Example:
         >>> v = tf.Variable([1.0, 2.0])
         >>> opt = tf.keras.optimizers.SGD(learning_rate=0.1)
-        >>> opt.apply_gradients([(tf.constant([1.0, 1.0]), v)])
+        >>> _ = opt.apply_gradients([(tf.constant([1.0, 1.0]), v)])
         >>> v.numpy()
         array([0.9, 1.9], dtype=float32)
     """

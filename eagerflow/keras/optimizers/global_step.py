@@ -29,7 +29,8 @@ def get_global_step(graph: Any = None) -> Variable | None:
     """The global step variable, or None if it was not created yet.
 
     Example:
-        >>> tf.train.get_global_step() is tf.train.get_or_create_global_step()
+        >>> step = tf.train.get_or_create_global_step()
+        >>> tf.train.get_global_step() is step
         True
     """
     store = _store(graph)

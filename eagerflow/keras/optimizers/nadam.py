@@ -78,7 +78,7 @@ class Nadam(Optimizer):
     Example:
         >>> opt = tf.keras.optimizers.Nadam(learning_rate=0.2)
         >>> var = tf.Variable(10.0)
-        >>> opt.minimize(lambda: (var**2) / 2.0, [var])
+        >>> _ = opt.minimize(lambda: (var**2) / 2.0, [var])
         >>> "{:.1f}".format(var.numpy())
         '9.8'
     """

@@ -62,7 +62,7 @@ class RMSprop(Optimizer):
     Example:
         >>> opt = tf.keras.optimizers.RMSprop(learning_rate=0.1)
         >>> var = tf.Variable(1.0)
-        >>> opt.minimize(lambda: (var**2) / 2.0, [var])
+        >>> _ = opt.minimize(lambda: (var**2) / 2.0, [var])
         >>> round(float(var.numpy()), 4)
         0.6838
     """

@@ -58,7 +58,7 @@ class SGD(Optimizer):
     Example:
         >>> opt = tf.keras.optimizers.SGD(learning_rate=0.1)
         >>> var = tf.Variable(1.0)
-        >>> opt.minimize(lambda: (var**2) / 2.0, [var])
+        >>> _ = opt.minimize(lambda: (var**2) / 2.0, [var])
         >>> var.numpy()
         0.9
     """

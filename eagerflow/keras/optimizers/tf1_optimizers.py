@@ -82,7 +82,7 @@ class GradientDescentOptimizer(_TF1Methods, SGD):
     Example:
         >>> opt = tf.train.GradientDescentOptimizer(learning_rate=0.01)
         >>> w = tf.Variable(1.0)
-        >>> opt.apply_gradients([(tf.constant(10.0), w)])
+        >>> _ = opt.apply_gradients([(tf.constant(10.0), w)])
         >>> w.numpy()
         0.9
     """
@@ -159,7 +159,7 @@ class AdamOptimizer(_TF1Methods, Adam):
     Example:
         >>> opt = tf.train.AdamOptimizer()
         >>> w = tf.Variable(1.0)
-        >>> opt.apply_gradients([(tf.constant(1.0), w)],
+        >>> _ = opt.apply_gradients([(tf.constant(1.0), w)],
         ...                     global_step=tf.train.get_or_create_global_step())
     """
 

@@ -76,7 +76,7 @@ class ExponentialDecay(LearningRateSchedule):
 
     Example:
         >>> s = tf.keras.optimizers.schedules.ExponentialDecay(0.1, 10, 0.5)
-        >>> float(s(10))
+        >>> round(float(s(10)), 6)
         0.05
     """
 
