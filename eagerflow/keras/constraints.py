@@ -47,7 +47,7 @@ class NonNeg(Constraint):
 
     def __call__(self, w: Any) -> Any:
         w = tf.convert_to_tensor(w)
-        return w * tf.cast(w >= 0.0, w.dtype)
+        return tf.maximum(w, tf.zeros_like(w))
 
 
 class UnitNorm(Constraint):
