@@ -328,6 +328,7 @@ def _plain(value: Any) -> Any:
 
 
 from eagerflow.keras.callbacks_training import (  # noqa: E402  (they subclass Callback)
+    BackupAndRestore,
     EarlyStopping,
     LearningRateScheduler,
     ModelCheckpoint,
@@ -336,6 +337,7 @@ from eagerflow.keras.callbacks_training import (  # noqa: E402  (they subclass C
 from eagerflow.summary.keras_callback import TensorBoard  # noqa: E402  (summary's callback)
 
 __all__ = [
+    "BackupAndRestore",
     "CSVLogger",
     "Callback",
     "CallbackList",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import warnings
 from collections.abc import Callable
 from typing import Any
@@ -337,3 +338,52 @@ class ReduceLROnPlateau(Callback):
                         )
                     self.cooldown_counter = self.cooldown
                     self.wait = 0
+
+
+class BackupAndRestore(Callback):
+    """Backs up the model, optimizer and epoch after each epoch; a rerun of `fit` resumes.
+
+    If training is interrupted, calling `fit` again with the same callback restores the last
+    backup (weights, optimizer slots and iterations) and continues from the next epoch. The
+    backup is deleted when training finishes.
+
+    Example:
+        >>> callback = tf.keras.callbacks.BackupAndRestore(backup_dir="/tmp/backup")
+    """
+
+    def __init__(
+        self, backup_dir: str, save_freq: Any = "epoch", delete_checkpoint: bool = True
+    ) -> None:
+        super().__init__()
+        if save_freq != "epoch":
+            raise ValueError(
+                f'BackupAndRestore: only save_freq="epoch" is supported, got {save_freq!r}.'
+            )
+        if not backup_dir:
+            raise ValueError("BackupAndRestore: backup_dir must be a non-empty path.")
+        self.backup_dir = os.fspath(backup_dir)
+        self.delete_checkpoint = delete_checkpoint
+        self._manager: Any = None
+        self._epoch: Any = None
+
+    def on_train_begin(self, logs: dict | None = None) -> None:
+        import eagerflow as tf  # noqa: PLC0415  (checkpoints live in eagerflow.train)
+
+        self._epoch = tf.Variable(np.int64(0), trainable=False, name="backup_epoch")
+        checkpoint = tf.train.Checkpoint(
+            model=self.model, optimizer=self.model.optimizer, epoch=self._epoch
+        )
+        self._manager = tf.train.CheckpointManager(checkpoint, self.backup_dir, max_to_keep=1)
+        latest = self._manager.latest_checkpoint
+        if latest:
+            checkpoint.restore(latest)
+            self.model._resume_epoch = int(self._epoch.numpy())
+
+    def on_epoch_end(self, epoch: int, logs: dict | None = None) -> None:
+        self._epoch.assign(np.int64(epoch + 1))
+        self._manager.save()
+
+    def on_train_end(self, logs: dict | None = None) -> None:
+        # Only reached when fit finishes: an interrupted run leaves the backup in place.
+        if self.delete_checkpoint:
+            shutil.rmtree(self.backup_dir, ignore_errors=True)

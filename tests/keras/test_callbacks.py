@@ -231,3 +231,42 @@ def test_progbar_redraws_in_place_on_a_terminal():
     unknown = _Terminal()
     Progbar(None, stream=unknown, interval=0.0).update(7, {"loss": 2.0}, finalize=True)
     assert "7/Unknown" in unknown.getvalue()
+
+
+def test_backup_and_restore_resumes_an_interrupted_fit(tmp_path):
+    x, y = _tiny_data()
+    reference = _tiny_model()
+    reference.fit(x, y, epochs=4, batch_size=8, verbose=0, shuffle=False)
+
+    class Crash(cb.Callback):
+        def on_epoch_end(self, epoch, logs=None):
+            if epoch == 1:
+                raise KeyboardInterrupt
+
+    backup = str(tmp_path / "backup")
+    model = _tiny_model()
+    with pytest.raises(KeyboardInterrupt):
+        model.fit(
+            x,
+            y,
+            epochs=4,
+            batch_size=8,
+            verbose=0,
+            shuffle=False,
+            callbacks=[cb.BackupAndRestore(backup), Crash()],
+        )
+    resumed = _tiny_model()  # a fresh process would rebuild the model like this
+    history = resumed.fit(
+        x,
+        y,
+        epochs=4,
+        batch_size=8,
+        verbose=0,
+        shuffle=False,
+        callbacks=[cb.BackupAndRestore(backup)],
+    )
+    assert history.epoch == [2, 3]
+    assert int(resumed.optimizer.iterations) == int(reference.optimizer.iterations) == 16
+    for a, b in zip(resumed.get_weights(), reference.get_weights()):
+        np.testing.assert_allclose(a, b, rtol=1e-6)
+    assert not (tmp_path / "backup").exists()  # deleted once training finished

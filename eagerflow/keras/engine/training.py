@@ -377,7 +377,10 @@ class TrainingMixin:
         )
         self.stop_training = False
         train_function = self.make_train_function()
+        self._resume_epoch = None
         cbs.on_train_begin()
+        if self._resume_epoch is not None:  # set by BackupAndRestore after a restore
+            initial_epoch = max(initial_epoch, self._resume_epoch)
         logs: dict = {}
         for epoch in range(initial_epoch, epochs):
             self.reset_metrics()
