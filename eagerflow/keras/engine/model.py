@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import eagerflow as tf
+from eagerflow.graph.tf1.keras_scope import eager_in_tf1_graph
 from eagerflow.keras.engine import summary as summary_lib
 from eagerflow.keras.engine.base_layer import Layer
 from eagerflow.keras.engine.keras_tensor import KerasTensor, infer_output_spec
@@ -129,6 +130,7 @@ class Model(TrainingMixin, Layer):
         return cls(**config)
 
     # -- weights files ------------------------------------------------------------------
+    @eager_in_tf1_graph  # TF1 graph: initialize, then act at once
     def save_weights(
         self, filepath: str, overwrite: bool = True, save_format: Any = None, options: Any = None
     ) -> None:
@@ -140,6 +142,7 @@ class Model(TrainingMixin, Layer):
 
         keras_weights.save_weights(self, filepath, overwrite, save_format, options)
 
+    @eager_in_tf1_graph  # TF1 graph: initialize, then act at once
     def load_weights(
         self, filepath: str, by_name: bool = False, skip_mismatch: bool = False, options: Any = None
     ) -> Any:

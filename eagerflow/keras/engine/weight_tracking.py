@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from eagerflow.core.variable import Variable
+from eagerflow.graph.tf1.keras_scope import eager_in_tf1_graph
 from eagerflow.module import Module
 
 # Bookkeeping attributes that hold no state of their own: the weight walk skips them.
@@ -152,10 +153,12 @@ class WeightTracking:
                         children[f"{key}/{index}".lstrip("_")] = item
         return children
 
+    @eager_in_tf1_graph  # TF1 graph: initialize, then act at once
     def get_weights(self) -> list:
         """The weights' values as NumPy arrays, in `weights` order."""
         return [np.array(v.numpy()) for v in self.weights]
 
+    @eager_in_tf1_graph  # TF1 graph: initialize, then act at once
     def set_weights(self, weights: Any) -> None:
         """Assigns NumPy arrays to the weights, in `weights` order; shapes must match."""
         params = self.weights
