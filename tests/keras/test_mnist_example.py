@@ -35,3 +35,9 @@ def test_missing_data_dir_is_reported(tmp_path) -> None:
 def test_sample_training_clearly_learns() -> None:
     accuracy = example.main(["--sample", "--epochs", "3", "--plot", ""])
     assert accuracy > 0.9
+
+
+@pytest.mark.slow
+def test_full_mnist_three_epochs_reach_98_percent(shared_mnist) -> None:
+    accuracy = example.main(["--data-dir", str(shared_mnist), "--epochs", "3", "--plot", ""])
+    assert accuracy >= 0.98
