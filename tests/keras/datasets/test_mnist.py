@@ -136,3 +136,20 @@ def test_shipped_sample(shared_mnist) -> None:
     np.testing.assert_array_equal(full_y[train_idx], y_train)
     np.testing.assert_array_equal(test_x[test_idx], x_test)
     np.testing.assert_array_equal(test_y[test_idx], y_test)
+
+
+def test_npz_archives(tmp_path) -> None:
+    arrays = {
+        "x_train": np.zeros((4, 28, 28), np.uint8),
+        "y_train": np.arange(4, dtype=np.uint8),
+        "x_test": np.ones((2, 28, 28), np.uint8),
+        "y_test": np.arange(2, dtype=np.uint8),
+    }
+    np.savez(tmp_path / "custom.npz", **arrays)
+    (x_train, y_train), (x_test, _) = mnist.load_data(str(tmp_path / "custom.npz"), download=False)
+    assert x_train.shape == (4, 28, 28) and x_test.shape == (2, 28, 28)
+    np.testing.assert_array_equal(y_train, arrays["y_train"])
+    # Keras's own archive name is checked against its published sha256.
+    np.savez(tmp_path / "mnist.npz", **arrays)
+    with pytest.raises(ValueError, match=r"mnist.npz: sha256 is .*expected 731c5ac6"):
+        mnist.load_data(str(tmp_path / "mnist.npz"), download=False)
