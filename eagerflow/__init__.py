@@ -193,7 +193,7 @@ from eagerflow.ops.gather_ops import (
 from eagerflow.ops.sequence_ops import fill, range, linspace
 from eagerflow.ops.sort_ops import sort, argsort, unique, unique_with_counts
 from eagerflow.ops.clip_ops import clip_by_value, clip_by_norm, clip_by_global_norm
-from eagerflow.ops.rearrange_ops import repeat, roll, meshgrid
+from eagerflow.ops.rearrange_ops import repeat, roll, meshgrid, reverse_sequence
 from eagerflow.ops.search_ops import searchsorted, sequence_mask, unravel_index
 from eagerflow.ops.shape_ops import (
     broadcast_static_shape,

@@ -1,6 +1,6 @@
-"""Rearranging elements: `tf.repeat`, `tf.roll`, `tf.meshgrid`.
+"""Rearranging elements: `tf.repeat`, `tf.roll`, `tf.meshgrid`, `tf.reverse_sequence`.
 
-All three are composites of `gather`, `reshape` and `broadcast_to`, so their gradients (dense,
+All are composites of `gather`, `reshape` and `broadcast_to`, so their gradients (dense,
 summing over repeated elements) come from those ops.
 """
 
@@ -121,3 +121,40 @@ def meshgrid(*args: Any, **kwargs: Any) -> list:
         dims[p] = -1
         grids.append(broadcast_to(reshape(v, dims), shape))
     return grids
+
+
+def reverse_sequence(
+    input: Any, seq_lengths: Any, seq_axis: Any = None, batch_axis: Any = None, name: Any = None
+) -> Tensor:
+    """Reverses the first `seq_lengths[b]` entries along `seq_axis` of each batch entry `b`.
+
+    Example:
+        >>> x = tf.constant([[1, 2, 3], [4, 5, 6]])
+        >>> tf.reverse_sequence(x, [2, 3], seq_axis=1, batch_axis=0).numpy()
+        array([[2, 1, 3],
+               [6, 5, 4]], dtype=int32)
+    """
+    from eagerflow.ops.array_ops import expand_dims, shape, transpose  # noqa: PLC0415
+    from eagerflow.ops.gather_ops import gather, where  # noqa: PLC0415
+    from eagerflow.ops.math_ops import less, subtract  # noqa: PLC0415
+    from eagerflow.ops.sequence_ops import range as range_  # noqa: PLC0415
+
+    x = convert_to_tensor(input)
+    if seq_axis is None:
+        raise ValueError("reverse_sequence: seq_axis is required")
+    seq = _axis("ReverseSequence", seq_axis, x.ndim)
+    batch = _axis("ReverseSequence", 0 if batch_axis is None else batch_axis, x.ndim)
+    if seq == batch:
+        raise ValueError(f"reverse_sequence: seq_axis and batch_axis must differ, got {seq}")
+    lengths = convert_to_tensor(seq_lengths)
+    if not lengths.dtype.is_integer or lengths.ndim != 1:
+        raise TypeError("reverse_sequence: seq_lengths must be a 1-D integer tensor")
+    # Batch axis first and sequence axis second, so one batched gather reverses every row.
+    perm = [batch, seq] + [a for a in range(x.ndim) if a not in (batch, seq)]
+    moved = transpose(x, perm)
+    n = moved.shape[1] if moved.shape[1] is not None else shape(moved)[1]
+    steps = expand_dims(range_(0, n, dtype=lengths.dtype), 0)
+    ends = expand_dims(lengths, 1)
+    order = where(less(steps, ends), subtract(subtract(ends, 1), steps), steps)
+    out = gather(moved, order, axis=1, batch_dims=1)
+    return transpose(out, [perm.index(a) for a in range(x.ndim)])

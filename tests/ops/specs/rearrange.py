@@ -40,6 +40,15 @@ SPECS = [
         (Arg((3,)), Arg((2,)), Arg((2,))),
     ),
     OpSpec(
+        "reverse_sequence_batch_axis2",
+        lambda x: tf.reverse_sequence(x, [1, 4, 2], seq_axis=0, batch_axis=2),
+        lambda x: np.stack(
+            [np.concatenate([x[:n, :, b][::-1], x[n:, :, b]]) for b, n in enumerate([1, 4, 2])],
+            axis=2,
+        ),
+        (Arg((4, 2, 3)),),
+    ),
+    OpSpec(
         "searchsorted_rows_right",
         lambda v: tf.searchsorted(tf.constant(SORTED_ROWS, v.dtype), v, side="right"),
         lambda v: np.stack([np.searchsorted(r, q, "right") for r, q in zip(SORTED_ROWS, v)]),
