@@ -71,16 +71,24 @@ def backward(records: list, seeds: dict, source_ids: set) -> dict:
 
     live = _reachable_from(records, source_ids)
     grads = dict(seeds)
+    grads_get = grads.get
     for rec in reversed(records):
-        out_grads = _output_grads(rec, grads)
-        if out_grads is None:
-            continue
+        outputs = rec.outputs
+        if len(outputs) == 1:  # the common case, without a helper call
+            g = grads_get(id(outputs[0]))
+            if g is None:
+                continue
+            out_grads = [g]
+        else:
+            out_grads = _output_grads(rec, grads)
+            if out_grads is None:
+                continue
         inputs = rec.inputs
         needed = [id(t) in live for t in inputs]
         if True not in needed:
             continue
-        rec.skip_input_indices = () if False not in needed else tuple(
-            i for i, n in enumerate(needed) if not n
+        rec.skip_input_indices = (
+            () if False not in needed else tuple(i for i, n in enumerate(needed) if not n)
         )
         in_grads = _call_gradient(rec, out_grads)
         if in_grads is None:
@@ -89,6 +97,6 @@ def backward(records: list, seeds: dict, source_ids: set) -> dict:
             if g is None or not n:
                 continue
             key = id(t)
-            previous = grads.get(key)
+            previous = grads_get(key)
             grads[key] = g if previous is None else add(previous, g)
     return grads

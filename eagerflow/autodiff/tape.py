@@ -180,23 +180,18 @@ class GradientTape:
                     f"{len(targets)} targets."
                 )
         seeds: dict[int, Any] = {}
-        with self._paused_all():
-            for t, g in zip(targets, grads):
-                g = ones_like(t) if g is None else convert_to_tensor(g, dtype=t.dtype)
-                previous = seeds.get(id(t))
-                seeds[id(t)] = g if previous is None else previous + g
-        return seeds
-
-    @contextlib.contextmanager
-    def _paused_all(self) -> Iterator[None]:
         # Seeds must be constants: recorded on an outer tape they would connect the gradient
         # to the target and make e.g. the guide's third derivative of x*x non-None.
         s = context.state()
         saved, s.tapes = s.tapes, ()
         try:
-            yield
+            for t, g in zip(targets, grads):
+                g = ones_like(t) if g is None else convert_to_tensor(g, dtype=t.dtype)
+                previous = seeds.get(id(t))
+                seeds[id(t)] = g if previous is None else previous + g
         finally:
             s.tapes = saved
+        return seeds
 
     def gradient(
         self,

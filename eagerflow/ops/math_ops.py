@@ -395,12 +395,21 @@ def _tensor_not_equals(self: Any, other: Any) -> Any:
         return True
 
 
-override_operator("__add__", add)
-override_operator("__radd__", _reflected(add))
-override_operator("__sub__", subtract)
-override_operator("__rsub__", _reflected(subtract))
-override_operator("__mul__", multiply)
-override_operator("__rmul__", _reflected(multiply))
+def _operator(prim: Primitive) -> Any:
+    # Straight to `_binary`: `x + y` is the hottest call in eager code, one hop matters.
+    return lambda self, other: _binary(prim, self, other)
+
+
+def _reflected_operator(prim: Primitive) -> Any:
+    return lambda self, other: _binary(prim, other, self)
+
+
+override_operator("__add__", _operator(ADD))
+override_operator("__radd__", _reflected_operator(ADD))
+override_operator("__sub__", _operator(SUB))
+override_operator("__rsub__", _reflected_operator(SUB))
+override_operator("__mul__", _operator(MUL))
+override_operator("__rmul__", _reflected_operator(MUL))
 override_operator("__truediv__", truediv)
 override_operator("__rtruediv__", _reflected(truediv))
 override_operator("__neg__", negative)
