@@ -2,10 +2,11 @@
 unstack, shape/size/rank.
 
 The rest of the array family has files of its own: `layout_ops` (transpose, expand_dims,
-squeeze, tile, reverse; re-exported here), `slicing_ops` (slice, strided_slice, `t[...]`,
-pad), `join_ops` (concat, split), `gather_ops` (gather, scatter, where, boolean_mask,
-one_hot), `sequence_ops` (fill, range, linspace), `sort_ops`, `clip_ops`, `rearrange_ops`
-(repeat, roll, meshgrid), `search_ops` and `shape_ops`.
+squeeze, tile, reverse; re-exported here), `slicing_ops` (slice, strided_slice, `t[...]`),
+`pad_ops`, `join_ops` (concat, split), `gather_ops` (gather, gather_nd, scatter_nd,
+tensor_scatter_nd_*), `select_ops` (where, boolean_mask, one_hot), `sequence_ops` (fill,
+range, linspace), `sort_ops`, `clip_ops`, `rearrange_ops` (repeat, roll, meshgrid,
+reverse_sequence), `search_ops`, `shape_ops` and `variable_slice_ops` (`v[...].assign`).
 """
 
 from __future__ import annotations

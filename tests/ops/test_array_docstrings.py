@@ -16,6 +16,7 @@ MODULES = [
     "slicing_ops",
     "pad_ops",
     "gather_ops",
+    "select_ops",
     "join_ops",
     "sequence_ops",
     "sort_ops",
