@@ -39,7 +39,9 @@ class _Plan:
 
     __slots__ = ("executable", "fed", "outputs", "reads", "keep")
 
-    def __init__(self, executable: Executable, fed: list, outputs: list, reads: list, keep: Any):
+    def __init__(
+        self, executable: Executable, fed: list, outputs: list, reads: list, keep: Any
+    ) -> None:
         self.executable = executable
         self.fed = fed
         self.outputs = outputs
@@ -103,7 +105,11 @@ class Session:
 
     # -- running ---------------------------------------------------------------------------------
     def run(
-        self, fetches: Any, feed_dict: dict | None = None, options: Any = None, run_metadata=None
+        self,
+        fetches: Any,
+        feed_dict: dict | None = None,
+        options: Any = None,
+        run_metadata: Any = None,
     ) -> Any:
         """Runs the graph to compute `fetches` (a tensor, an op, a variable, or a list, tuple,
         dict or nested structure of them), with `feed_dict` values for placeholders (or any
