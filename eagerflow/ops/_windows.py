@@ -13,6 +13,10 @@ from typing import Any
 
 from eagerflow.core import errors
 
+# Below this kernel-width x channels product, convolutions use full im2col (one matmul with
+# inner dimension KH*KW*C) instead of one matmul per kernel row (inner dimension KW*C).
+NARROW_WINDOW = 16
+
 
 def spatial_tuple(
     op: str, name: str, value: Any, n: int = 2, default: int = 1, channels_first: bool = False
@@ -143,6 +147,12 @@ def correlate(xp: Any, x: Any, w: Any, strides: tuple, dilations: tuple, out_hw:
     """
     kh, kw, c, o = w.shape
     (oh, ow), (sh, sw), (dh, dw) = out_hw, strides, dilations
+    if kw * c < NARROW_WINDOW:
+        # Few channels (a first layer on images): row matmuls would have a tiny inner
+        # dimension, so one full-im2col matmul is several times faster.
+        cols = extract_patches(xp, x, (kh, kw), strides, dilations, ((0, 0), (0, 0)), out_hw)
+        out = xp.dot(cols.reshape(-1, kh * kw * c), w.reshape(kh * kw * c, o))
+        return out.reshape(x.shape[0], oh, ow, o)
     cols = width_patches(xp, x, kw, sw, dw, ow)
     out = xp.matmul(_kernel_rows(xp, cols, 0, sh, dh, oh), w[0].reshape(kw * c, o))
     for i in range(1, kh):
@@ -157,6 +167,11 @@ def correlate_filter_grad(
     kh, kw = k_hw
     n, oh, ow, o = g.shape
     (sh, sw), (dh, dw) = strides, dilations
+    c = x.shape[3]
+    if kw * c < NARROW_WINDOW:
+        cols = extract_patches(xp, x, k_hw, strides, dilations, ((0, 0), (0, 0)), (oh, ow))
+        dw_flat = xp.dot(cols.reshape(-1, kh * kw * c).T, g.reshape(-1, o))
+        return dw_flat.reshape(kh, kw, c, o)
     cols = width_patches(xp, x, kw, sw, dw, ow)
     g3 = g.reshape(n, oh * ow, o)
     rows = [
@@ -172,7 +187,9 @@ def pad_spatial(xp: Any, x: Any, pads: tuple, value: Any = 0) -> Any:
     if not (pt or pb or pl or pr):
         return x
     n, h, w, c = x.shape
-    out = xp.full((n, h + pt + pb, w + pl + pr, c), value, dtype=x.dtype)
+    shape = (n, h + pt + pb, w + pl + pr, c)
+    # Zeros come from calloc'd pages: cheaper than filling, and the interior is overwritten.
+    out = xp.zeros(shape, dtype=x.dtype) if value == 0 else xp.full(shape, value, dtype=x.dtype)
     out[:, pt : pt + h, pl : pl + w, :] = x
     return out
 
