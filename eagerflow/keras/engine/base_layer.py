@@ -23,6 +23,7 @@ from eagerflow.core.tensor import Tensor
 from eagerflow.core.variable import Variable
 from eagerflow.keras import backend, constraints, initializers, regularizers
 from eagerflow.keras.engine import input_spec as input_spec_lib
+from eagerflow.keras.engine import weight_tracking
 from eagerflow.keras.engine.keras_tensor import (
     PROBE_STATE,
     KerasTensor,
@@ -495,6 +496,7 @@ class Layer(WeightTracking, Module):
                 f"{type(self).__name__}: call super().__init__() before assigning layers or "
                 "variables as attributes."
             )
+        weight_tracking.attribute_changed(self, key, value)
         super().__setattr__(key, value)
 
 

@@ -35,6 +35,7 @@ IGNORED_ATTRIBUTES = frozenset(
         "_nested_outputs",
         "inputs",
         "outputs",
+        "_children_cache",
     )
 )
 
@@ -42,17 +43,54 @@ IGNORED_ATTRIBUTES = frozenset(
 _LEAF_TYPES = frozenset((int, float, bool, str, type(None), type(len), type(lambda: 0)))
 
 
+# Bumped whenever a layer attribute that can hold weights is set or deleted: cached walks
+# (`_children_cache`) older than this are stale.
+_structure_version = 0
+
+
+def attribute_changed(layer: Any, key: str, value: Any) -> None:
+    """Called by `Layer.__setattr__` before it sets `key`: invalidates cached weight walks."""
+    global _structure_version
+    old = layer.__dict__.get(key)
+    if key not in IGNORED_ATTRIBUTES and not (
+        type(value) in _LEAF_TYPES and type(old) in _LEAF_TYPES
+    ):
+        _structure_version += 1
+
+
 class WeightTracking:
     """The weight-listing half of `Layer` (the layer keeps `_own_weights` from `add_weight`)."""
 
+    def __delattr__(self, key: str) -> None:
+        global _structure_version
+        _structure_version += 1
+        super().__delattr__(key)
+
     def _direct_children(self) -> tuple[list, list]:
-        """(own variables, direct sub-layers), in creation / assignment order."""
+        """(own variables, direct sub-layers), in creation / assignment order.
+
+        The walk is cached (training asks for `trainable_variables` twice a step). The cache
+        holds while no weight-holding attribute was set or deleted on any layer and every
+        list, tuple and dict it walked (and `_own_weights`) keeps its length, which covers
+        `add_weight` and in-place appends such as `Sequential.add`.
+        """
+        cache = self.__dict__.get("_children_cache")
+        if (
+            cache is not None
+            and cache[0] == _structure_version
+            and all(len(c) == n for c, n in cache[1])
+        ):
+            return list(cache[2]), list(cache[3])
+        version = _structure_version
         variables = list(self._own_weights)
         layers: list = []
         seen = {id(v) for v in variables}
         seen.add(id(self))
+        containers = [(self._own_weights, len(self._own_weights))]
+        cacheable = True
 
         def visit(value: Any) -> None:
+            nonlocal cacheable
             if isinstance(value, (Variable, Module)):
                 if id(value) in seen:
                     return
@@ -62,20 +100,26 @@ class WeightTracking:
                 elif isinstance(value, WeightTracking):
                     layers.append(value)
                 else:
+                    cacheable = False  # a plain tf.Module may create variables later
                     for v in value.variables:
                         if id(v) not in seen:
                             seen.add(id(v))
                             variables.append(v)
             elif type(value) in (list, tuple) or isinstance(value, (list, tuple)):
+                containers.append((value, len(value)))
                 for item in value:
                     visit(item)
             elif isinstance(value, dict):
+                containers.append((value, len(value)))
                 for item in value.values():
                     visit(item)
 
         for key, value in vars(self).items():
             if type(value) not in _LEAF_TYPES and key not in IGNORED_ATTRIBUTES:
                 visit(value)
+        if cacheable:
+            cache = (version, tuple(containers), tuple(variables), tuple(layers))
+            object.__setattr__(self, "_children_cache", cache)
         return variables, layers
 
     def _gather(self, trainable: bool | None, seen: set) -> list:
