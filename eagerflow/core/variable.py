@@ -114,11 +114,14 @@ class Variable:
 
     value = read_value
 
-    def numpy(self) -> Any:
-        return Tensor.numpy(self)
-
-    def __array__(self, dtype: Any = None, copy: Any = None) -> np.ndarray:
-        return Tensor.__array__(self, dtype)
+    # A variable holds its value in `_value` like a Tensor, so the value conversions are
+    # Tensor's own (one definition: a change to them reaches both).
+    numpy = Tensor.numpy
+    __array__ = Tensor.__array__
+    __bool__ = Tensor.__bool__
+    __int__ = Tensor.__int__
+    __float__ = Tensor.__float__
+    __complex__ = Tensor.__complex__
 
     # -- static properties --------------------------------------------------------------
     @property
@@ -192,15 +195,6 @@ class Variable:
         return self._update(ASSIGN_SUB, delta, "assign_sub")
 
     # -- Python protocol ----------------------------------------------------------------
-    def __bool__(self) -> bool:
-        return bool(self._value)
-
-    def __int__(self) -> int:
-        return int(self._value)
-
-    def __float__(self) -> float:
-        return float(self._value)
-
     def __index__(self) -> int:
         return Tensor.__index__(self.read_value())
 
