@@ -6,6 +6,7 @@ Activations live in `nn_activation_ops.py`, losses in `nn_loss_ops.py`, convolut
 
 from __future__ import annotations
 
+import math
 import numbers
 from typing import Any
 
@@ -38,7 +39,22 @@ def _bias_add_grad(op: Any, grad: Tensor) -> list:
 
     rank = op.inputs[0].shape.rank
     channel = rank - 1 if op.get_attr("data_format") == "NHWC" else 1
+    dims = grad.shape.as_list()
+    size = 0 if None in dims else math.prod(dims)
+    if channel == rank - 1 and size >= _MATMUL_SUM_SIZE and size > dims[-1]:
+        # NumPy sums over leading axes with an inner loop as short as the channel count;
+        # ones @ grad rows is one BLAS call (3-4x faster for conv feature maps).
+        from eagerflow.ops.array_ops import ones, reshape  # noqa: PLC0415
+        from eagerflow.ops.linalg_ops import matmul  # noqa: PLC0415
+
+        rows = size // dims[-1]
+        summed = matmul(ones([1, rows], grad.dtype), reshape(grad, [rows, dims[-1]]))
+        return [grad, reshape(summed, [dims[-1]])]
     return [grad, reduce_sum(grad, [a for a in range(rank) if a != channel])]
+
+
+# Below this many elements the three extra ops of the matmul form cost more than they save.
+_MATMUL_SUM_SIZE = 1 << 16
 
 
 def bias_add(value: Any, bias: Any, data_format: Any = None, name: Any = None) -> Tensor:
