@@ -42,6 +42,8 @@ class LearningRateSchedule:
     """
 
     _primitive: Primitive | None = None
+    # The constructor arguments, in signature order, that `get_config` reports (built-ins).
+    _config_keys: tuple[str, ...] = ()
 
     def __call__(self, step: Any) -> Any:
         if self._primitive is None:
@@ -57,11 +59,18 @@ class LearningRateSchedule:
         return config
 
     def get_config(self) -> dict:
-        raise NotImplementedError(f"{type(self).__name__} must implement get_config().")
+        if not self._config_keys:
+            raise NotImplementedError(f"{type(self).__name__} must implement get_config().")
+        return {key: getattr(self, key) for key in self._config_keys}
 
     @classmethod
     def from_config(cls, config: dict) -> LearningRateSchedule:
         return cls(**config)
+
+
+def _check_positive(schedule: str, arg: str, value: Any) -> None:
+    if value <= 0:
+        raise ValueError(f"{schedule}: {arg} must be > 0, got {value!r}.")
 
 
 def _exponential(xp, step, initial_learning_rate, decay_steps, decay_rate, staircase):
@@ -81,6 +90,7 @@ class ExponentialDecay(LearningRateSchedule):
     """
 
     _primitive = _schedule_primitive("ExponentialDecaySchedule", _exponential)
+    _config_keys = ("initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name")
 
     def __init__(
         self,
@@ -90,22 +100,12 @@ class ExponentialDecay(LearningRateSchedule):
         staircase: bool = False,
         name: str = "ExponentialDecay",
     ) -> None:
-        if decay_steps <= 0:
-            raise ValueError(f"ExponentialDecay: decay_steps must be > 0, got {decay_steps!r}.")
+        _check_positive("ExponentialDecay", "decay_steps", decay_steps)
         self.initial_learning_rate = float(initial_learning_rate)
         self.decay_steps = decay_steps
         self.decay_rate = float(decay_rate)
         self.staircase = bool(staircase)
         self.name = name
-
-    def get_config(self) -> dict:
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate,
-            "staircase": self.staircase,
-            "name": self.name,
-        }
 
 
 def _piecewise(xp, step, boundaries, values):
@@ -124,6 +124,7 @@ class PiecewiseConstantDecay(LearningRateSchedule):
     """
 
     _primitive = _schedule_primitive("PiecewiseConstantSchedule", _piecewise)
+    _config_keys = ("boundaries", "values", "name")
 
     def __init__(self, boundaries: list, values: list, name: str = "PiecewiseConstant") -> None:
         if len(boundaries) != len(values) - 1:
@@ -134,9 +135,6 @@ class PiecewiseConstantDecay(LearningRateSchedule):
         self.boundaries = list(boundaries)
         self.values = [float(v) for v in values]
         self.name = name
-
-    def get_config(self) -> dict:
-        return {"boundaries": self.boundaries, "values": self.values, "name": self.name}
 
 
 def _polynomial(xp, step, initial_learning_rate, decay_steps, end_learning_rate, power, cycle):
@@ -161,6 +159,14 @@ class PolynomialDecay(LearningRateSchedule):
     """
 
     _primitive = _schedule_primitive("PolynomialDecaySchedule", _polynomial)
+    _config_keys = (
+        "initial_learning_rate",
+        "decay_steps",
+        "end_learning_rate",
+        "power",
+        "cycle",
+        "name",
+    )
 
     def __init__(
         self,
@@ -171,24 +177,13 @@ class PolynomialDecay(LearningRateSchedule):
         cycle: bool = False,
         name: str = "PolynomialDecay",
     ) -> None:
-        if decay_steps <= 0:
-            raise ValueError(f"PolynomialDecay: decay_steps must be > 0, got {decay_steps!r}.")
+        _check_positive("PolynomialDecay", "decay_steps", decay_steps)
         self.initial_learning_rate = float(initial_learning_rate)
         self.decay_steps = decay_steps
         self.end_learning_rate = float(end_learning_rate)
         self.power = float(power)
         self.cycle = bool(cycle)
         self.name = name
-
-    def get_config(self) -> dict:
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "end_learning_rate": self.end_learning_rate,
-            "power": self.power,
-            "cycle": self.cycle,
-            "name": self.name,
-        }
 
 
 def _inverse_time(xp, step, initial_learning_rate, decay_steps, decay_rate, staircase):
@@ -208,6 +203,7 @@ class InverseTimeDecay(LearningRateSchedule):
     """
 
     _primitive = _schedule_primitive("InverseTimeDecaySchedule", _inverse_time)
+    _config_keys = ("initial_learning_rate", "decay_steps", "decay_rate", "staircase", "name")
 
     def __init__(
         self,
@@ -217,22 +213,12 @@ class InverseTimeDecay(LearningRateSchedule):
         staircase: bool = False,
         name: str = "InverseTimeDecay",
     ) -> None:
-        if decay_steps <= 0:
-            raise ValueError(f"InverseTimeDecay: decay_steps must be > 0, got {decay_steps!r}.")
+        _check_positive("InverseTimeDecay", "decay_steps", decay_steps)
         self.initial_learning_rate = float(initial_learning_rate)
         self.decay_steps = decay_steps
         self.decay_rate = float(decay_rate)
         self.staircase = bool(staircase)
         self.name = name
-
-    def get_config(self) -> dict:
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "decay_rate": self.decay_rate,
-            "staircase": self.staircase,
-            "name": self.name,
-        }
 
 
 def _cosine_from(xp, step, decay_steps, from_lr, alpha):
@@ -263,6 +249,14 @@ class CosineDecay(LearningRateSchedule):
     """
 
     _primitive = _schedule_primitive("CosineDecaySchedule", _cosine)
+    _config_keys = (
+        "initial_learning_rate",
+        "decay_steps",
+        "alpha",
+        "name",
+        "warmup_target",
+        "warmup_steps",
+    )
 
     def __init__(
         self,
@@ -273,24 +267,13 @@ class CosineDecay(LearningRateSchedule):
         warmup_target: float | None = None,
         warmup_steps: int = 0,
     ) -> None:
-        if decay_steps <= 0:
-            raise ValueError(f"CosineDecay: decay_steps must be > 0, got {decay_steps!r}.")
+        _check_positive("CosineDecay", "decay_steps", decay_steps)
         self.initial_learning_rate = float(initial_learning_rate)
         self.decay_steps = decay_steps
         self.alpha = float(alpha)
         self.name = name
         self.warmup_target = None if warmup_target is None else float(warmup_target)
         self.warmup_steps = warmup_steps
-
-    def get_config(self) -> dict:
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "decay_steps": self.decay_steps,
-            "alpha": self.alpha,
-            "name": self.name,
-            "warmup_target": self.warmup_target,
-            "warmup_steps": self.warmup_steps,
-        }
 
 
 def _cosine_restarts(xp, step, initial_learning_rate, first_decay_steps, t_mul, m_mul, alpha):
@@ -316,6 +299,7 @@ class CosineDecayRestarts(LearningRateSchedule):
     """
 
     _primitive = _schedule_primitive("CosineDecayRestartsSchedule", _cosine_restarts)
+    _config_keys = ("initial_learning_rate", "first_decay_steps", "t_mul", "m_mul", "alpha", "name")
 
     def __init__(
         self,
@@ -326,26 +310,13 @@ class CosineDecayRestarts(LearningRateSchedule):
         alpha: float = 0.0,
         name: str = "SGDRDecay",
     ) -> None:
-        if first_decay_steps <= 0:
-            raise ValueError(
-                f"CosineDecayRestarts: first_decay_steps must be > 0, got {first_decay_steps!r}."
-            )
+        _check_positive("CosineDecayRestarts", "first_decay_steps", first_decay_steps)
         self.initial_learning_rate = float(initial_learning_rate)
         self.first_decay_steps = first_decay_steps
         self.t_mul = float(t_mul)
         self.m_mul = float(m_mul)
         self.alpha = float(alpha)
         self.name = name
-
-    def get_config(self) -> dict:
-        return {
-            "initial_learning_rate": self.initial_learning_rate,
-            "first_decay_steps": self.first_decay_steps,
-            "t_mul": self.t_mul,
-            "m_mul": self.m_mul,
-            "alpha": self.alpha,
-            "name": self.name,
-        }
 
 
 _SCHEDULES = {
