@@ -6,6 +6,7 @@ from typing import Any
 
 import eagerflow as tf
 from eagerflow.keras import backend
+from eagerflow.keras._serialization import get_object, serialize_builtin
 
 
 class Constraint:
@@ -105,9 +106,7 @@ _CLASSES = {
 
 
 def serialize(constraint: Any) -> Any:
-    if isinstance(constraint, Constraint) and type(constraint).__name__ in _CLASSES:
-        return {"class_name": type(constraint).__name__, "config": constraint.get_config()}
-    return constraint
+    return serialize_builtin(constraint, Constraint, _CLASSES)
 
 
 def deserialize(config: Any) -> Any:
@@ -116,17 +115,4 @@ def deserialize(config: Any) -> Any:
 
 def get(identifier: Any) -> Any:
     """A constraint from None, a name ("non_neg"), a serialized dict or a callable."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, str):
-        if identifier not in _CLASSES:
-            raise ValueError(f"Unknown constraint: {identifier!r}. Expected one of {_CLASSES}.")
-        return _CLASSES[identifier]()
-    if isinstance(identifier, dict):
-        cls = _CLASSES.get(identifier.get("class_name"))
-        if cls is None:
-            raise ValueError(f"Unknown constraint class in config: {identifier!r}.")
-        return cls.from_config(identifier.get("config", {}))
-    if callable(identifier):
-        return identifier
-    raise TypeError(f"Could not interpret constraint identifier: {identifier!r}.")
+    return get_object(identifier, "constraint", _CLASSES, _CLASSES, _CLASSES)

@@ -12,6 +12,7 @@ import numpy as np
 
 import eagerflow as tf
 from eagerflow.keras import backend
+from eagerflow.keras._serialization import get_object, serialize_builtin
 
 
 def _float_dtype(dtype: Any, who: str) -> Any:
@@ -320,9 +321,7 @@ _ALIASES = {
 
 def serialize(initializer: Any) -> Any:
     """`{"class_name": ..., "config": ...}` for built-in initializers, else the object."""
-    if isinstance(initializer, Initializer) and type(initializer).__name__ in _CLASSES:
-        return {"class_name": type(initializer).__name__, "config": initializer.get_config()}
-    return initializer
+    return serialize_builtin(initializer, Initializer, _CLASSES)
 
 
 def deserialize(config: Any) -> Any:
@@ -331,20 +330,6 @@ def deserialize(config: Any) -> Any:
 
 def get(identifier: Any) -> Any:
     """An initializer from None, a name ("he_normal"), a serialized dict or a callable."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, str):
-        cls = _ALIASES.get(identifier) or _CLASSES.get(identifier)
-        if cls is None:
-            raise ValueError(
-                f"Unknown initializer: {identifier!r}. Expected one of {sorted(_ALIASES)}."
-            )
-        return cls()
-    if isinstance(identifier, dict):
-        cls = _CLASSES.get(identifier.get("class_name"))
-        if cls is None:
-            raise ValueError(f"Unknown initializer class in config: {identifier!r}.")
-        return cls.from_config(identifier.get("config", {}))
-    if callable(identifier):
-        return identifier
-    raise TypeError(f"Could not interpret initializer identifier: {identifier!r}.")
+    return get_object(
+        identifier, "initializer", {**_CLASSES, **_ALIASES}, _CLASSES, sorted(_ALIASES)
+    )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import eagerflow as tf
+from eagerflow.keras._serialization import get_object, serialize_builtin
 
 
 class Regularizer:
@@ -77,9 +78,7 @@ _CLASSES = {"L1L2": L1L2, "L1": L1, "L2": L2, "l1": L1, "l2": L2, "l1_l2": L1L2}
 
 
 def serialize(regularizer: Any) -> Any:
-    if isinstance(regularizer, Regularizer) and type(regularizer).__name__ in _CLASSES:
-        return {"class_name": type(regularizer).__name__, "config": regularizer.get_config()}
-    return regularizer
+    return serialize_builtin(regularizer, Regularizer, _CLASSES)
 
 
 def deserialize(config: Any) -> Any:
@@ -88,17 +87,4 @@ def deserialize(config: Any) -> Any:
 
 def get(identifier: Any) -> Any:
     """A regularizer from None, a name ("l2"), a serialized dict or a callable."""
-    if identifier is None:
-        return None
-    if isinstance(identifier, str):
-        if identifier not in _CLASSES:
-            raise ValueError(f"Unknown regularizer: {identifier!r}. Expected one of l1, l2, l1_l2.")
-        return _CLASSES[identifier]()
-    if isinstance(identifier, dict):
-        cls = _CLASSES.get(identifier.get("class_name"))
-        if cls is None:
-            raise ValueError(f"Unknown regularizer class in config: {identifier!r}.")
-        return cls.from_config(identifier.get("config", {}))
-    if callable(identifier):
-        return identifier
-    raise TypeError(f"Could not interpret regularizer identifier: {identifier!r}.")
+    return get_object(identifier, "regularizer", _CLASSES, _CLASSES, "l1, l2, l1_l2")
