@@ -15,6 +15,7 @@ from typing import Any
 from eagerflow.core import dtypes
 from eagerflow.core.convert import convert_to_tensor
 from eagerflow.core.tensor import Tensor
+from eagerflow.keras._serialization import deserialize_named, serialize_named
 from eagerflow.ops import (
     array_ops,
     cast_ops,
@@ -334,10 +335,6 @@ class MeanSquaredError(LossFunctionWrapper):
     def __init__(self, reduction: str = "sum_over_batch_size", name: str = "mean_squared_error"):
         super().__init__(mean_squared_error, reduction=reduction, name=name)
 
-    @classmethod
-    def from_config(cls, config: dict) -> Loss:
-        return cls(**config)
-
 
 class MeanAbsoluteError(LossFunctionWrapper):
     """Mean of absolute errors.
@@ -515,27 +512,12 @@ _FUNCTIONS = {
 
 def serialize(loss: Any) -> Any:
     """A loss class instance as `{"class_name", "config"}`; a function as its name."""
-    if isinstance(loss, Loss):
-        return {"class_name": type(loss).__name__, "config": loss.get_config()}
-    return getattr(loss, "__name__", loss)
+    return serialize_named(loss, Loss)
 
 
 def deserialize(config: Any, custom_objects: dict | None = None) -> Any:
     """The loss described by `serialize`'s output."""
-    custom_objects = custom_objects or {}
-    if isinstance(config, str):
-        found = custom_objects.get(config) or _FUNCTIONS.get(config) or _CLASSES.get(config)
-        if found is None:
-            raise ValueError(
-                f"losses.deserialize: unknown loss {config!r}; known are "
-                f"{sorted(set(_FUNCTIONS) | set(_CLASSES))}."
-            )
-        return found() if isinstance(found, type) else found
-    name = config.get("class_name")
-    cls = custom_objects.get(name) or _CLASSES.get(name)
-    if cls is None:
-        raise ValueError(f"losses.deserialize: unknown loss class {name!r}.")
-    return cls.from_config(config.get("config", {}))
+    return deserialize_named(config, custom_objects, "losses", "loss", _FUNCTIONS, _CLASSES)
 
 
 def get(identifier: Any) -> Any:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from eagerflow.keras._serialization import deserialize_named, serialize_named
 from eagerflow.keras.losses import (
     binary_crossentropy,
     categorical_crossentropy,
@@ -127,25 +128,11 @@ _FUNCTIONS = {
 
 
 def serialize(metric: Any) -> Any:
-    if isinstance(metric, Metric):
-        return {"class_name": type(metric).__name__, "config": metric.get_config()}
-    return getattr(metric, "__name__", metric)
+    return serialize_named(metric, Metric)
 
 
 def deserialize(config: Any, custom_objects: dict | None = None) -> Any:
-    custom_objects = custom_objects or {}
-    if isinstance(config, str):
-        found = custom_objects.get(config) or _FUNCTIONS.get(config) or _CLASSES.get(config)
-        if found is None:
-            raise ValueError(
-                f"metrics.deserialize: unknown metric {config!r}; known are "
-                f"{sorted(set(_FUNCTIONS) | set(_CLASSES))}."
-            )
-        return found() if isinstance(found, type) else found
-    cls = custom_objects.get(config.get("class_name")) or _CLASSES.get(config.get("class_name"))
-    if cls is None:
-        raise ValueError(f"metrics.deserialize: unknown metric class {config.get('class_name')!r}.")
-    return cls.from_config(config.get("config", {}))
+    return deserialize_named(config, custom_objects, "metrics", "metric", _FUNCTIONS, _CLASSES)
 
 
 def get(identifier: Any) -> Any:
