@@ -245,6 +245,26 @@ def _scale_shift(values: Tensor, scale: Any, shift: Any, dtype: dtypes.DType) ->
     return values
 
 
+def _to_range(values: Tensor, minval: Any, maxval: Any, dtype: dtypes.DType) -> Tensor:
+    """Maps uniform [0, 1) `values` onto [minval, maxval) (Python numbers or tensors)."""
+    from eagerflow.ops.math_ops import subtract  # noqa: PLC0415
+
+    if isinstance(minval, (int, float)) and isinstance(maxval, (int, float)):
+        return _scale_shift(values, float(maxval) - float(minval), float(minval), dtype)
+    low = convert_to_tensor(minval, dtype=dtype)
+    return _scale_shift(values, subtract(convert_to_tensor(maxval, dtype=dtype), low), low, dtype)
+
+
+def _normal(
+    prim: Primitive, dist: str, shape: Any, mean: Any, stddev: Any, dtype: Any, seed: Any
+) -> Tensor:
+    """`random.normal` and `random.truncated_normal`: standard draws of `prim`, scaled."""
+    dtype = _float_dtype(f"random.{dist}", dtype)
+    attrs = {"shape": shape_tuple(prim.name, shape), "dtype": dtype}
+    values = execute(prim, (), {**attrs, "key": _stream_key(dist, seed)})
+    return _scale_shift(values, stddev, mean, dtype)
+
+
 def normal(
     shape: Any,
     mean: Any = 0.0,
@@ -259,10 +279,7 @@ def normal(
         >>> tf.random.normal([2, 3], seed=1).shape
         TensorShape([2, 3])
     """
-    dtype = _float_dtype("random.normal", dtype)
-    attrs = {"shape": shape_tuple("RandomStandardNormal", shape), "dtype": dtype}
-    values = execute(RANDOM_STANDARD_NORMAL, (), {**attrs, "key": _stream_key("normal", seed)})
-    return _scale_shift(values, stddev, mean, dtype)
+    return _normal(RANDOM_STANDARD_NORMAL, "normal", shape, mean, stddev, dtype, seed)
 
 
 def truncated_normal(
@@ -279,10 +296,7 @@ def truncated_normal(
         >>> bool(tf.reduce_all(tf.abs(tf.random.truncated_normal([100])) <= 2.0))
         True
     """
-    dtype = _float_dtype("random.truncated_normal", dtype)
-    attrs = {"shape": shape_tuple("TruncatedNormal", shape), "dtype": dtype}
-    values = execute(TRUNCATED_NORMAL, (), {**attrs, "key": _stream_key("truncated_normal", seed)})
-    return _scale_shift(values, stddev, mean, dtype)
+    return _normal(TRUNCATED_NORMAL, "truncated_normal", shape, mean, stddev, dtype, seed)
 
 
 def uniform(
@@ -299,8 +313,6 @@ def uniform(
         >>> int(tf.reduce_max(tf.random.uniform([50], maxval=3, dtype=tf.int32))) < 3
         True
     """
-    from eagerflow.ops.math_ops import subtract  # noqa: PLC0415
-
     dtype = dtypes.as_dtype(dtype)
     dims = shape_tuple("RandomUniform", shape)
     if dtype.is_integer:
@@ -319,10 +331,7 @@ def uniform(
     values = execute(
         RANDOM_UNIFORM, (), {"shape": dims, "dtype": dtype, "key": _stream_key("uniform", seed)}
     )
-    if isinstance(minval, (int, float)) and isinstance(maxval, (int, float)):
-        return _scale_shift(values, float(maxval) - float(minval), float(minval), dtype)
-    low = convert_to_tensor(minval, dtype=dtype)
-    return _scale_shift(values, subtract(convert_to_tensor(maxval, dtype=dtype), low), low, dtype)
+    return _to_range(values, minval, maxval, dtype)
 
 
 def shuffle(value: Any, seed: Any = None, name: Any = None) -> Tensor:

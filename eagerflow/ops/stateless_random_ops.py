@@ -8,6 +8,8 @@ draw is the stateless function of (seed, counter), after which the counter advan
 from __future__ import annotations
 
 import secrets
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -18,7 +20,7 @@ from eagerflow.core.dispatch import Primitive, execute
 from eagerflow.core.gradient_registry import no_gradient
 from eagerflow.core.tensor import Tensor
 from eagerflow.core.tensor_spec import TensorSpec
-from eagerflow.ops.random_ops import _float_dtype, _scale_shift, sample, shape_tuple
+from eagerflow.ops.random_ops import _float_dtype, _scale_shift, _to_range, sample, shape_tuple
 
 _MASK64 = 0xFFFFFFFFFFFFFFFF
 
@@ -70,21 +72,29 @@ def _seed_tensor(op: str, seed: Any) -> Tensor:
     return t
 
 
+_PRIMITIVES = {
+    "normal": STATELESS_NORMAL,
+    "uniform": STATELESS_UNIFORM,
+    "uniform_int": STATELESS_UNIFORM_INT,
+    "uniform_full_int": STATELESS_UNIFORM_FULL_INT,
+    "truncated_normal": STATELESS_TRUNCATED_NORMAL,
+}
+
+
 def _draw(op: str, seed: Tensor, dist: str, shape: Any, dtype: Any, **params: Any) -> Tensor:
-    prim = {
-        "normal": STATELESS_NORMAL,
-        "uniform": STATELESS_UNIFORM,
-        "uniform_int": STATELESS_UNIFORM_INT,
-        "uniform_full_int": STATELESS_UNIFORM_FULL_INT,
-        "truncated_normal": STATELESS_TRUNCATED_NORMAL,
-    }[dist]
     attrs = {"shape": shape_tuple(op, shape), "dtype": dtypes.as_dtype(dtype), **params}
-    return execute(prim, (seed,), attrs)
+    return execute(_PRIMITIVES[dist], (seed,), attrs)
+
+
+def _normal(
+    op: str, key: Callable[[], Tensor], dist: str, shape: Any, mean: Any, stddev: Any, dtype: Any
+) -> Tensor:
+    """Normal or truncated-normal draws, scaled; `key()` runs after `dtype` is checked."""
+    dtype = _float_dtype(op, dtype)
+    return _scale_shift(_draw(op, key(), dist, shape, dtype), stddev, mean, dtype)
 
 
 def _uniform(op: str, seed: Tensor, shape: Any, minval: Any, maxval: Any, dtype: Any) -> Tensor:
-    from eagerflow.ops.math_ops import subtract  # noqa: PLC0415
-
     dtype = dtypes.as_dtype(dtype)
     if dtype.is_integer:
         if maxval is None:
@@ -101,10 +111,7 @@ def _uniform(op: str, seed: Tensor, shape: Any, minval: Any, maxval: Any, dtype:
     values = _draw(op, seed, "uniform", shape, dtype)
     maxval = 1.0 if maxval is None else maxval
     minval = 0.0 if minval is None else minval
-    if isinstance(minval, (int, float)) and isinstance(maxval, (int, float)):
-        return _scale_shift(values, float(maxval) - float(minval), float(minval), dtype)
-    low = convert_to_tensor(minval, dtype=dtype)
-    return _scale_shift(values, subtract(convert_to_tensor(maxval, dtype=dtype), low), low, dtype)
+    return _to_range(values, minval, maxval, dtype)
 
 
 def stateless_normal(
@@ -123,11 +130,8 @@ def stateless_normal(
         >>> bool(tf.reduce_all(a == tf.random.stateless_normal([3], seed=[1, 2])))
         True
     """
-    dtype = _float_dtype("stateless_normal", dtype)
-    values = _draw(
-        "stateless_normal", _seed_tensor("stateless_normal", seed), "normal", shape, dtype
-    )
-    return _scale_shift(values, stddev, mean, dtype)
+    op = "stateless_normal"
+    return _normal(op, partial(_seed_tensor, op, seed), "normal", shape, mean, stddev, dtype)
 
 
 def stateless_truncated_normal(
@@ -146,9 +150,8 @@ def stateless_truncated_normal(
         TensorShape([2])
     """
     op = "stateless_truncated_normal"
-    dtype = _float_dtype(op, dtype)
-    values = _draw(op, _seed_tensor(op, seed), "truncated_normal", shape, dtype)
-    return _scale_shift(values, stddev, mean, dtype)
+    key = partial(_seed_tensor, op, seed)
+    return _normal(op, key, "truncated_normal", shape, mean, stddev, dtype)
 
 
 def stateless_uniform(
@@ -242,9 +245,7 @@ class Generator:
         name: Any = None,
     ) -> Tensor:
         """Normal samples; each call advances the state."""
-        dtype = _float_dtype("Generator.normal", dtype)
-        values = _draw("Generator.normal", self._next_key(), "normal", shape, dtype)
-        return _scale_shift(values, stddev, mean, dtype)
+        return _normal("Generator.normal", self._next_key, "normal", shape, mean, stddev, dtype)
 
     def truncated_normal(
         self,
@@ -255,11 +256,8 @@ class Generator:
         name: Any = None,
     ) -> Tensor:
         """Truncated-normal samples (|z| <= 2); each call advances the state."""
-        dtype = _float_dtype("Generator.truncated_normal", dtype)
-        values = _draw(
-            "Generator.truncated_normal", self._next_key(), "truncated_normal", shape, dtype
-        )
-        return _scale_shift(values, stddev, mean, dtype)
+        op = "Generator.truncated_normal"
+        return _normal(op, self._next_key, "truncated_normal", shape, mean, stddev, dtype)
 
     def uniform(
         self,
