@@ -82,7 +82,8 @@ class IndexPlan:
 
 class Stage:
     """One source or transformation in a pipeline. Subclasses set `name` and override
-    `iterate` (or `index_plan`), `cardinality` and `compute_spec`."""
+    `iterate` (or `index_plan`, with `iterate_elements` for inputs that have no plan),
+    `cardinality` and `compute_spec`."""
 
     name = "Dataset"
     # True for stages whose elements are (a selection of) their input's elements unchanged:
@@ -100,9 +101,13 @@ class Stage:
 
     def iterate(self) -> Iterator:
         plan = self.index_plan()
-        if plan is None:
-            raise NotImplementedError(f"{type(self).__name__} must implement iterate().")
-        return plan.elements()
+        if plan is not None:
+            return plan.elements()
+        return self.iterate_elements()
+
+    def iterate_elements(self) -> Iterator:
+        """`iterate` element by element, for when `index_plan` is None."""
+        raise NotImplementedError(f"{type(self).__name__} must implement iterate().")
 
     def index_plan(self) -> IndexPlan | None:
         return None

@@ -35,13 +35,7 @@ class RepeatStage(Stage):
 
         return plan.with_indices(indices)
 
-    def iterate(self) -> Iterator:
-        plan = self.index_plan()
-        if plan is not None:
-            return plan.elements()
-        return self._repeated()
-
-    def _repeated(self) -> Iterator:
+    def iterate_elements(self) -> Iterator:
         for _ in self._epochs():
             empty = True
             for element in self.input.iterate():

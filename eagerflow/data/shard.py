@@ -31,13 +31,7 @@ class ShardStage(Stage):
 
         return plan.with_indices(indices)
 
-    def iterate(self) -> Iterator:
-        plan = self.index_plan()
-        if plan is not None:
-            return plan.elements()
-        return self._sharded()
-
-    def _sharded(self) -> Iterator:
+    def iterate_elements(self) -> Iterator:
         source = self.input.iterate()
         try:
             yield from itertools.islice(source, self.index, None, self.num_shards)

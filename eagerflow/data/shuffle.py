@@ -120,13 +120,7 @@ class ShuffleStage(Stage):
 
         return plan.with_indices(indices)
 
-    def iterate(self) -> Iterator:
-        plan = self.index_plan()
-        if plan is not None:
-            return plan.elements()
-        return self._shuffled()
-
-    def _shuffled(self) -> Iterator:
+    def iterate_elements(self) -> Iterator:
         store: dict = {}
         source = self.input.iterate()
         try:

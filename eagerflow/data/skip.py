@@ -34,13 +34,7 @@ class SkipStage(Stage):
 
         return plan.with_indices(indices)
 
-    def iterate(self) -> Iterator:
-        plan = self.index_plan()
-        if plan is not None:
-            return plan.elements()
-        return self._skipped()
-
-    def _skipped(self) -> Iterator:
+    def iterate_elements(self) -> Iterator:
         source = self.input.iterate()
         try:
             if self.count < 0:

@@ -34,10 +34,7 @@ class TakeStage(Stage):
 
         return plan.with_indices(indices)
 
-    def iterate(self) -> Iterator:
-        plan = self.index_plan()
-        if plan is not None:
-            return plan.elements()
+    def iterate_elements(self) -> Iterator:
         if self.count < 0:
             return self.input.iterate()
         return self._taken()
