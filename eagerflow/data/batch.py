@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import itertools
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
@@ -57,6 +57,22 @@ def gather_batches(plan: IndexPlan, batch_size: int, drop_remainder: bool) -> It
         yield gather(leftover)
 
 
+def map_batches(
+    stage: Stage, batch_size: int, drop_remainder: bool, combine: Callable[[list], Any]
+) -> Iterator:
+    """`combine(elements)` for each run of `batch_size` elements of `stage` (the last run
+    shorter, unless `drop_remainder`), element by element."""
+    source = stage.iterate()
+    try:
+        while True:
+            elements = list(itertools.islice(source, batch_size))
+            if not elements or (drop_remainder and len(elements) < batch_size):
+                return
+            yield combine(elements)
+    finally:
+        close_iterator(source)
+
+
 class BatchStage(Stage):
     name = "BatchDataset"
 
@@ -69,18 +85,7 @@ class BatchStage(Stage):
         plan = self.input.index_plan()
         if plan is not None:
             return gather_batches(plan, self.batch_size, self.drop_remainder)
-        return self._stacked()
-
-    def _stacked(self) -> Iterator:
-        source = self.input.iterate()
-        try:
-            while True:
-                elements = list(itertools.islice(source, self.batch_size))
-                if not elements or (self.drop_remainder and len(elements) < self.batch_size):
-                    return
-                yield stack(elements)
-        finally:
-            close_iterator(source)
+        return map_batches(self.input, self.batch_size, self.drop_remainder, stack)
 
     def cardinality(self) -> int:
         return batched_cardinality(self.input.cardinality(), self.batch_size, self.drop_remainder)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,8 +11,8 @@ from eagerflow.core import errors
 from eagerflow.core.tensor_shape import TensorShape
 from eagerflow.core.tensor_spec import TensorSpec
 from eagerflow.data import _structure
-from eagerflow.data._stage import Stage, close_iterator
-from eagerflow.data.batch import batched_cardinality
+from eagerflow.data._stage import Stage
+from eagerflow.data.batch import batched_cardinality, map_batches
 
 
 def _as_dims(shape: Any) -> list | None:
@@ -127,20 +126,15 @@ class PaddedBatchStage(Stage):
         self.drop_remainder = drop_remainder
 
     def iterate(self) -> Iterator:
-        source = self.input.iterate()
-        try:
-            while True:
-                elements = list(itertools.islice(source, self.batch_size))
-                if not elements or (self.drop_remainder and len(elements) < self.batch_size):
-                    return
-                columns = zip(*[_structure.flatten(e) for e in elements])
-                out = [
-                    pad_and_stack(list(col), dims, value)
-                    for col, dims, value in zip(columns, self.shapes, self.values)
-                ]
-                yield _structure.pack_as(elements[0], out)
-        finally:
-            close_iterator(source)
+        return map_batches(self.input, self.batch_size, self.drop_remainder, self._pad)
+
+    def _pad(self, elements: list) -> Any:
+        columns = zip(*[_structure.flatten(e) for e in elements])
+        out = [
+            pad_and_stack(list(col), dims, value)
+            for col, dims, value in zip(columns, self.shapes, self.values)
+        ]
+        return _structure.pack_as(elements[0], out)
 
     def cardinality(self) -> int:
         return batched_cardinality(self.input.cardinality(), self.batch_size, self.drop_remainder)
