@@ -14,6 +14,18 @@ def weight_args(layer: Any, prefix: str, initializer: Any, regularizer: Any, con
     setattr(layer, f"{prefix}_constraint", constraints.get(constraint))
 
 
+def add_configured_weight(layer: Any, name: str, shape: Any, prefix: str | None = None) -> Any:
+    """`layer.add_weight(name, shape)` with the `weight_args` stored under `prefix` (`name`)."""
+    prefix = prefix or name
+    return layer.add_weight(
+        name,
+        shape,
+        initializer=getattr(layer, f"{prefix}_initializer"),
+        regularizer=getattr(layer, f"{prefix}_regularizer"),
+        constraint=getattr(layer, f"{prefix}_constraint"),
+    )
+
+
 def weight_config(layer: Any, *prefixes: str) -> dict:
     """The serialized `<prefix>_initializer/_regularizer/_constraint` entries of a config."""
     config = {}

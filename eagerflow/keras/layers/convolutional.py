@@ -10,6 +10,7 @@ from eagerflow.keras.engine.base_layer import Layer
 from eagerflow.keras.engine.input_spec import InputSpec
 from eagerflow.keras.layers._config import (
     activation_config,
+    add_configured_weight,
     normalize_data_format,
     normalize_padding,
     normalize_tuple,
@@ -45,6 +46,7 @@ class Conv(Layer):
 
     rank = 2
     _kernel_prefix = "kernel"
+    _output_length = staticmethod(conv_output_length)  # of each spatial axis
 
     def __init__(
         self,
@@ -91,8 +93,10 @@ class Conv(Layer):
     def _channel_axis(self) -> int:
         return -1 if self.data_format == "channels_last" else 1
 
-    def _kernel_shape(self, channels: int) -> tuple:
-        return (*self.kernel_size, channels, self.filters)
+    def _build_kernel(self, channels: int) -> None:
+        self.kernel = add_configured_weight(
+            self, "kernel", (*self.kernel_size, channels, self.filters)
+        )
 
     def build(self, input_shape: Any) -> None:
         input_shape = tf.TensorShape(input_shape)
@@ -102,24 +106,8 @@ class Conv(Layer):
                 f"{type(self).__name__}: the channel dimension of the inputs should be defined. "
                 f"Found None. Full input shape received: {input_shape}"
             )
-        self.kernel = self.add_weight(
-            "kernel",
-            self._kernel_shape(channels),
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-        )
-        self.bias = (
-            self.add_weight(
-                "bias",
-                [self.filters],
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-            )
-            if self.use_bias
-            else None
-        )
+        self._build_kernel(channels)
+        self.bias = add_configured_weight(self, "bias", [self.filters]) if self.use_bias else None
         self.input_spec = InputSpec(ndim=self.rank + 2, axes={self._channel_axis: channels})
         self.built = True
 
@@ -175,12 +163,7 @@ class Conv1D(Conv):
             data_format="NWC" if self.data_format == "channels_last" else "NCW",
             dilations=self.dilation_rate[0],
         )
-        if self.use_bias:
-            fmt = "NHWC" if self.data_format == "channels_last" else "NCHW"
-            outputs = tf.nn.bias_add(outputs, self.bias, data_format=fmt)
-        if self.activation is not activations.linear:
-            outputs = self.activation(outputs)
-        return outputs
+        return self._finish(outputs)
 
 
 class Conv2D(Conv):
@@ -209,7 +192,7 @@ class Conv2D(Conv):
         dims = tf.TensorShape(input_shape).as_list()
         spatial = dims[1:3] if self.data_format == "channels_last" else dims[2:4]
         out = [
-            conv_output_length(n, k, self.padding, s, d)
+            self._output_length(n, k, self.padding, s, d)
             for n, k, s, d in zip(spatial, self.kernel_size, self.strides, self.dilation_rate)
         ]
         if self.data_format == "channels_last":
@@ -226,14 +209,18 @@ class Conv2DTranspose(Conv2D):
         TensorShape([1, 8, 8, 8])
     """
 
+    _output_length = staticmethod(deconv_output_length)
+
     def __init__(self, filters: int, kernel_size: Any, *args: Any, **kwargs: Any) -> None:
         self.output_padding = kwargs.pop("output_padding", None)
         super().__init__(filters, kernel_size, *args, **kwargs)
         if self.output_padding is not None:
             raise ValueError("Conv2DTranspose: `output_padding` is not supported.")
 
-    def _kernel_shape(self, channels: int) -> tuple:
-        return (*self.kernel_size, self.filters, channels)
+    def _build_kernel(self, channels: int) -> None:
+        self.kernel = add_configured_weight(
+            self, "kernel", (*self.kernel_size, self.filters, channels)
+        )
 
     def call(self, inputs: Any) -> Any:
         shape = self.compute_output_shape(inputs.shape).as_list()
@@ -247,17 +234,6 @@ class Conv2DTranspose(Conv2D):
             dilations=self.dilation_rate,
         )
         return self._finish(outputs)
-
-    def compute_output_shape(self, input_shape: Any) -> tf.TensorShape:
-        dims = tf.TensorShape(input_shape).as_list()
-        spatial = dims[1:3] if self.data_format == "channels_last" else dims[2:4]
-        out = [
-            deconv_output_length(n, k, self.padding, s, d)
-            for n, k, s, d in zip(spatial, self.kernel_size, self.strides, self.dilation_rate)
-        ]
-        if self.data_format == "channels_last":
-            return tf.TensorShape([dims[0], *out, self.filters])
-        return tf.TensorShape([dims[0], self.filters, *out])
 
     def get_config(self) -> dict:
         return {**super().get_config(), "output_padding": self.output_padding}
@@ -313,35 +289,14 @@ class DepthwiseConv2D(Conv2D):
             self, "depthwise", depthwise_initializer, depthwise_regularizer, depthwise_constraint
         )
 
-    def build(self, input_shape: Any) -> None:
-        input_shape = tf.TensorShape(input_shape)
-        channels = input_shape[self._channel_axis]
-        if channels is None:
-            raise ValueError(
-                "DepthwiseConv2D: the channel dimension of the inputs should be defined. "
-                f"Found None. Full input shape received: {input_shape}"
-            )
-        self.depthwise_kernel = self.add_weight(
+    def _build_kernel(self, channels: int) -> None:
+        self.depthwise_kernel = add_configured_weight(
+            self,
             "depthwise_kernel",
             (*self.kernel_size, channels, self.depth_multiplier),
-            initializer=self.depthwise_initializer,
-            regularizer=self.depthwise_regularizer,
-            constraint=self.depthwise_constraint,
+            prefix="depthwise",
         )
         self.filters = channels * self.depth_multiplier
-        self.bias = (
-            self.add_weight(
-                "bias",
-                [self.filters],
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-            )
-            if self.use_bias
-            else None
-        )
-        self.input_spec = InputSpec(ndim=4, axes={self._channel_axis: channels})
-        self.built = True
 
     def call(self, inputs: Any) -> Any:
         channels_last = self.data_format == "channels_last"

@@ -10,7 +10,12 @@ import eagerflow as tf
 from eagerflow.keras import activations
 from eagerflow.keras.engine.base_layer import Layer
 from eagerflow.keras.engine.input_spec import InputSpec
-from eagerflow.keras.layers._config import activation_config, weight_args, weight_config
+from eagerflow.keras.layers._config import (
+    activation_config,
+    add_configured_weight,
+    weight_args,
+    weight_config,
+)
 
 
 class Dense(Layer):
@@ -62,24 +67,8 @@ class Dense(Layer):
                 "The last dimension of the inputs to a Dense layer should be defined. "
                 f"Found None. Full input shape received: {input_shape}"
             )
-        self.kernel = self.add_weight(
-            "kernel",
-            [last, self.units],
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-        )
-        self.bias = (
-            self.add_weight(
-                "bias",
-                [self.units],
-                initializer=self.bias_initializer,
-                regularizer=self.bias_regularizer,
-                constraint=self.bias_constraint,
-            )
-            if self.use_bias
-            else None
-        )
+        self.kernel = add_configured_weight(self, "kernel", [last, self.units])
+        self.bias = add_configured_weight(self, "bias", [self.units]) if self.use_bias else None
         self.input_spec = InputSpec(min_ndim=2, axes={-1: last})
         self.built = True
 

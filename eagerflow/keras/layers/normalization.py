@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import eagerflow as tf
+from eagerflow.keras import initializers
 from eagerflow.keras.engine.base_layer import Layer
 from eagerflow.keras.engine.input_spec import InputSpec
-from eagerflow.keras.layers._config import weight_args, weight_config
+from eagerflow.keras.layers._config import add_configured_weight, weight_args, weight_config
 
 
 def _axes(axis: Any, rank: int, who: str) -> list:
@@ -20,7 +21,31 @@ def _axes(axis: Any, rank: int, who: str) -> list:
     return sorted(out)
 
 
-class BatchNormalization(Layer):
+class _Normalization(Layer):
+    """What both layers share: `gamma` and `beta` over `axis`, broadcast back to the inputs.
+
+    `build` sets `_param_axes` (the normalized input axes, sorted, non-negative) and calls
+    `_add_gamma_and_beta`.
+    """
+
+    def _add_gamma_and_beta(self, shape: tf.TensorShape) -> list:
+        """Creates `gamma` / `beta` (None where `scale` / `center` is off); their shape."""
+        param_shape = [shape[a] for a in self._param_axes]
+        self._broadcast_shape = [
+            shape[a] if a in self._param_axes else 1 for a in range(shape.rank)
+        ]
+        self.gamma = add_configured_weight(self, "gamma", param_shape) if self.scale else None
+        self.beta = add_configured_weight(self, "beta", param_shape) if self.center else None
+        return param_shape
+
+    def _broadcast(self, t: Any) -> Any:
+        # Parameters over the last axis alone already broadcast against the inputs.
+        if t is None or self._param_axes == [len(self._broadcast_shape) - 1]:
+            return t
+        return tf.reshape(t, self._broadcast_shape)
+
+
+class BatchNormalization(_Normalization):
     """Normalizes each feature with batch statistics in training, moving averages otherwise.
 
     In training (`training=True`) it uses the batch's mean and variance and updates
@@ -72,32 +97,9 @@ class BatchNormalization(Layer):
                 raise ValueError(
                     f"BatchNormalization: axis {a} of input shape {shape} must be defined."
                 )
-        param_shape = [shape[a] for a in self._param_axes]
         # Statistics are reduced over every other axis; parameters broadcast back.
         self._reduction_axes = [a for a in range(rank) if a not in self._param_axes]
-        self._broadcast_shape = [shape[a] if a in self._param_axes else 1 for a in range(rank)]
-        self.gamma = (
-            self.add_weight(
-                "gamma",
-                param_shape,
-                initializer=self.gamma_initializer,
-                regularizer=self.gamma_regularizer,
-                constraint=self.gamma_constraint,
-            )
-            if self.scale
-            else None
-        )
-        self.beta = (
-            self.add_weight(
-                "beta",
-                param_shape,
-                initializer=self.beta_initializer,
-                regularizer=self.beta_regularizer,
-                constraint=self.beta_constraint,
-            )
-            if self.center
-            else None
-        )
+        param_shape = self._add_gamma_and_beta(shape)
         self.moving_mean = self.add_weight(
             "moving_mean", param_shape, initializer=self.moving_mean_initializer, trainable=False
         )
@@ -109,11 +111,6 @@ class BatchNormalization(Layer):
         )
         self.input_spec = InputSpec(ndim=rank, axes={a: shape[a] for a in self._param_axes})
         self.built = True
-
-    def _broadcast(self, t: Any) -> Any:
-        if t is None or self._param_axes == [len(self._broadcast_shape) - 1]:
-            return t
-        return tf.reshape(t, self._broadcast_shape)
 
     def call(self, inputs: Any, training: Any = None) -> Any:
         gamma, beta = self._broadcast(self.gamma), self._broadcast(self.beta)
@@ -144,16 +141,12 @@ class BatchNormalization(Layer):
             "center": self.center,
             "scale": self.scale,
             **weight_config(self, "beta", "gamma"),
-            "moving_mean_initializer": weight_config(self, "moving_mean")[
-                "moving_mean_initializer"
-            ],
-            "moving_variance_initializer": weight_config(self, "moving_variance")[
-                "moving_variance_initializer"
-            ],
+            "moving_mean_initializer": initializers.serialize(self.moving_mean_initializer),
+            "moving_variance_initializer": initializers.serialize(self.moving_variance_initializer),
         }
 
 
-class LayerNormalization(Layer):
+class LayerNormalization(_Normalization):
     """Normalizes each example over `axis` (the last by default), then scales and shifts.
 
     Example:
@@ -187,41 +180,12 @@ class LayerNormalization(Layer):
 
     def build(self, input_shape: Any) -> None:
         shape = tf.TensorShape(input_shape)
-        rank = shape.rank
-        self._norm_axes = _axes(self.axis, rank, "LayerNormalization")
-        param_shape = [shape[a] for a in self._norm_axes]
-        self._broadcast_shape = [shape[a] if a in self._norm_axes else 1 for a in range(rank)]
-        self.gamma = (
-            self.add_weight(
-                "gamma",
-                param_shape,
-                initializer=self.gamma_initializer,
-                regularizer=self.gamma_regularizer,
-                constraint=self.gamma_constraint,
-            )
-            if self.scale
-            else None
-        )
-        self.beta = (
-            self.add_weight(
-                "beta",
-                param_shape,
-                initializer=self.beta_initializer,
-                regularizer=self.beta_regularizer,
-                constraint=self.beta_constraint,
-            )
-            if self.center
-            else None
-        )
+        self._param_axes = _axes(self.axis, shape.rank, "LayerNormalization")
+        self._add_gamma_and_beta(shape)
         self.built = True
 
-    def _broadcast(self, t: Any) -> Any:
-        if t is None or self._norm_axes == [len(self._broadcast_shape) - 1]:
-            return t
-        return tf.reshape(t, self._broadcast_shape)
-
     def call(self, inputs: Any) -> Any:
-        mean, variance = tf.nn.moments(inputs, axes=self._norm_axes, keepdims=True)
+        mean, variance = tf.nn.moments(inputs, axes=self._param_axes, keepdims=True)
         return tf.nn.batch_normalization(
             inputs,
             mean,
