@@ -7,6 +7,7 @@ The core arithmetic (add, subtract, multiply, divide, comparisons) is in `math_o
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from eagerflow.core import errors
@@ -201,10 +202,9 @@ def scalar_mul(scalar: Any, x: Any, name: Any = None) -> Tensor:
 div_no_nan = divide_no_nan
 
 
-def _zero_where_x_is_zero(fn_name: str) -> Any:
+def _zero_where_x_is_zero(of_y: Callable[[Any, Any], Any]) -> Any:
     def kernel(xp: Any, x: Any, y: Any) -> Any:
-        value = getattr(xp, fn_name)(y) if fn_name != "reciprocal" else 1 / y
-        return xp.where(x == 0, 0, x * value).astype(x.dtype, copy=False)
+        return xp.where(x == 0, 0, x * of_y(xp, y)).astype(x.dtype, copy=False)
 
     return kernel
 
@@ -222,9 +222,13 @@ def _truncate_div_kernel(xp: Any, x: Any, y: Any) -> Any:
     return (quotient + inexact).astype(x.dtype, copy=False)
 
 
-XLOGY = Primitive("Xlogy", _zero_where_x_is_zero("log"), rules.broadcasting("Xlogy"))
-XLOG1PY = Primitive("Xlog1py", _zero_where_x_is_zero("log1p"), rules.broadcasting("Xlog1py"))
-XDIVY = Primitive("Xdivy", _zero_where_x_is_zero("reciprocal"), rules.broadcasting("Xdivy"))
+XLOGY = Primitive(
+    "Xlogy", _zero_where_x_is_zero(lambda xp, y: xp.log(y)), rules.broadcasting("Xlogy")
+)
+XLOG1PY = Primitive(
+    "Xlog1py", _zero_where_x_is_zero(lambda xp, y: xp.log1p(y)), rules.broadcasting("Xlog1py")
+)
+XDIVY = Primitive("Xdivy", _zero_where_x_is_zero(lambda xp, y: 1 / y), rules.broadcasting("Xdivy"))
 MUL_NO_NAN = Primitive("MulNoNan", _mul_no_nan_kernel, rules.broadcasting("MulNoNan"))
 TRUNCATE_DIV = Primitive("TruncateDiv", _truncate_div_kernel, rules.broadcasting("TruncateDiv"))
 TRUNCATE_MOD = Primitive(
