@@ -37,18 +37,18 @@ LEFT_SHIFT = Primitive(
 RIGHT_SHIFT = Primitive(
     "RightShift", lambda xp, x, y: xp.right_shift(x, y), rules.broadcasting("RightShift")
 )
-for _name in (
-    "LogicalAnd",
-    "LogicalOr",
-    "LogicalNot",
-    "BitwiseAnd",
-    "BitwiseOr",
-    "BitwiseXor",
-    "Invert",
-    "LeftShift",
-    "RightShift",
+for _prim in (
+    LOGICAL_AND,
+    LOGICAL_OR,
+    LOGICAL_NOT,
+    BITWISE_AND,
+    BITWISE_OR,
+    BITWISE_XOR,
+    INVERT,
+    LEFT_SHIFT,
+    RIGHT_SHIFT,
 ):
-    no_gradient(_name)
+    no_gradient(_prim.name)
 
 
 def _check_kind(op: str, x: Tensor, kinds: str, wanted: str) -> None:

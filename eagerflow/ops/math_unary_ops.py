@@ -82,8 +82,8 @@ IS_NAN = Primitive("IsNan", lambda xp, x: xp.isnan(x), _predicate_rule)
 IS_INF = Primitive("IsInf", lambda xp, x: xp.isinf(x), _predicate_rule)
 IS_FINITE = Primitive("IsFinite", lambda xp, x: xp.isfinite(x), _predicate_rule)
 # Piecewise constant: TF registers no gradient (None) for these.
-for _name in ("Sign", "Floor", "Ceil", "Round", "Rint", "IsNan", "IsInf", "IsFinite"):
-    no_gradient(_name)
+for _prim in (SIGN, FLOOR, CEIL, ROUND, RINT, IS_NAN, IS_INF, IS_FINITE):
+    no_gradient(_prim.name)
 
 
 # -- gradients: written with public ops, so they differentiate again --------------------------
