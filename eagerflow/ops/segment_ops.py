@@ -45,12 +45,9 @@ def _segment_kernel(ufunc: str) -> Any:
             )
         if ufunc == "add":
             fill = 0
-        elif data.dtype.kind == "f":
-            # An empty segment's max is the dtype's lowest value (min: highest), as TF.
-            info = xp.finfo(data.dtype)
-            fill = info.min if ufunc == "maximum" else info.max
         else:
-            info = xp.iinfo(data.dtype)
+            # An empty segment's max is the dtype's lowest value (min: highest), as TF.
+            info = xp.finfo(data.dtype) if data.dtype.kind == "f" else xp.iinfo(data.dtype)
             fill = info.min if ufunc == "maximum" else info.max
         out = xp.full((num_segments,) + inner, fill, dtype=data.dtype)
         keep = flat_ids >= 0
@@ -327,11 +324,12 @@ def confusion_matrix(
         raise ValueError(
             f"confusion_matrix: labels {y.shape} and predictions {p.shape} must have one shape"
         )
+    y_values, p_values = y.numpy(), p.numpy()
     if num_classes is None:
-        num_classes = int(max(y.numpy().max(initial=0), p.numpy().max(initial=0))) + 1
+        num_classes = int(max(y_values.max(initial=0), p_values.max(initial=0))) + 1
     n = int(num_classes)
-    if y.numpy().size and (
-        min(y.numpy().min(), p.numpy().min()) < 0 or max(y.numpy().max(), p.numpy().max()) >= n
+    if y_values.size and (
+        min(y_values.min(), p_values.min()) < 0 or max(y_values.max(), p_values.max()) >= n
     ):
         raise errors.InvalidArgumentError(
             None, None, f"confusion_matrix: labels and predictions must be in [0, {n})"
