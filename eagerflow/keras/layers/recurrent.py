@@ -13,7 +13,12 @@ import eagerflow as tf
 from eagerflow.keras import activations
 from eagerflow.keras.engine.base_layer import Layer
 from eagerflow.keras.engine.input_spec import InputSpec
-from eagerflow.keras.layers._config import activation_config, weight_args, weight_config
+from eagerflow.keras.layers._config import (
+    activation_config,
+    add_configured_weight,
+    weight_args,
+    weight_config,
+)
 
 _WEIGHTS = ("kernel", "recurrent", "bias")
 
@@ -75,19 +80,9 @@ class _Cell(Layer):
 
     def build(self, input_shape: Any) -> None:
         features = tf.TensorShape(input_shape)[-1]
-        self.kernel = self.add_weight(
-            "kernel",
-            [features, self._gates * self.units],
-            initializer=self.kernel_initializer,
-            regularizer=self.kernel_regularizer,
-            constraint=self.kernel_constraint,
-        )
-        self.recurrent_kernel = self.add_weight(
-            "recurrent_kernel",
-            [self.units, self._gates * self.units],
-            initializer=self.recurrent_initializer,
-            regularizer=self.recurrent_regularizer,
-            constraint=self.recurrent_constraint,
+        self.kernel = add_configured_weight(self, "kernel", [features, self._gates * self.units])
+        self.recurrent_kernel = add_configured_weight(
+            self, "recurrent_kernel", [self.units, self._gates * self.units], prefix="recurrent"
         )
         self.bias = (
             self.add_weight(
@@ -317,9 +312,7 @@ class RNN(Layer):
 
     def _initial_state(self, inputs: Any) -> list:
         batch = inputs.shape[1 if self.time_major else 0]
-        sizes = self.cell.state_size
-        sizes = sizes if isinstance(sizes, (list, tuple)) else [sizes]
-        return [tf.zeros([batch, size], dtype=inputs.dtype) for size in sizes]
+        return [tf.zeros([batch, size], dtype=inputs.dtype) for size in self._state_sizes()]
 
     def call(
         self, inputs: Any, mask: Any = None, training: Any = None, initial_state: Any = None
