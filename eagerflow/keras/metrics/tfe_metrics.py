@@ -45,29 +45,29 @@ class Mean(base_metric.Mean):
         self.reset_state()
 
 
-class Accuracy(accuracy_metrics.Accuracy):
+class _AccumulatesPairs:
+    """`m(labels, predictions, weights)` accumulates and returns its inputs, as TF1's did."""
+
+    def __call__(self, labels: Any, predictions: Any, weights: Any = None) -> Any:
+        self.update_state(labels, predictions, sample_weight=weights)
+        return labels, predictions
+
+
+class Accuracy(_AccumulatesPairs, accuracy_metrics.Accuracy):
     """How often predictions equal labels; float64 by default."""
 
     def __init__(self, name: str = "accuracy", dtype: Any = "float64") -> None:
         super().__init__(name=name, dtype=dtype)
 
-    def __call__(self, labels: Any, predictions: Any, weights: Any = None) -> Any:
-        self.update_state(labels, predictions, sample_weight=weights)
-        return labels, predictions
 
-
-class CategoricalAccuracy(accuracy_metrics.CategoricalAccuracy):
+class CategoricalAccuracy(_AccumulatesPairs, accuracy_metrics.CategoricalAccuracy):
     """How often the argmax of `predictions` equals the argmax of one-hot `labels`."""
 
     def __init__(self, name: str = "categorical_accuracy", dtype: Any = "float64") -> None:
         super().__init__(name=name, dtype=dtype)
 
-    def __call__(self, labels: Any, predictions: Any, weights: Any = None) -> Any:
-        self.update_state(labels, predictions, sample_weight=weights)
-        return labels, predictions
 
-
-class BinaryAccuracy(accuracy_metrics.BinaryAccuracy):
+class BinaryAccuracy(_AccumulatesPairs, accuracy_metrics.BinaryAccuracy):
     """How often `predictions > threshold` matches binary `labels`."""
 
     def __init__(
@@ -75,17 +75,9 @@ class BinaryAccuracy(accuracy_metrics.BinaryAccuracy):
     ) -> None:
         super().__init__(name=name, dtype=dtype, threshold=threshold)
 
-    def __call__(self, labels: Any, predictions: Any, weights: Any = None) -> Any:
-        self.update_state(labels, predictions, sample_weight=weights)
-        return labels, predictions
 
-
-class SparseAccuracy(accuracy_metrics.SparseCategoricalAccuracy):
+class SparseAccuracy(_AccumulatesPairs, accuracy_metrics.SparseCategoricalAccuracy):
     """How often the argmax of `predictions` equals the integer `labels`."""
 
     def __init__(self, name: str = "sparse_accuracy", dtype: Any = "float64") -> None:
         super().__init__(name=name, dtype=dtype)
-
-    def __call__(self, labels: Any, predictions: Any, weights: Any = None) -> Any:
-        self.update_state(labels, predictions, sample_weight=weights)
-        return labels, predictions
