@@ -8,6 +8,7 @@ gradient to the labels); these wrappers translate to the TF2 functions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from eagerflow import nn as _nn
@@ -180,32 +181,26 @@ def separable_conv2d(
     )
 
 
-def max_pool(
-    value: Any,
-    ksize: Any,
-    strides: Any,
-    padding: str,
-    data_format: str = "NHWC",
-    name: Any = None,
-    input: Any = None,
-) -> Any:
-    """TF1 max_pool: the input is `value` (or `input`)."""
-    x = _one("max_pool", value=value, input=input)
-    return _nn.max_pool(x, ksize, strides, padding, data_format)
+def _v1_pool(pool: Callable[..., Any]) -> Callable[..., Any]:
+    def v1_pool(
+        value: Any,
+        ksize: Any,
+        strides: Any,
+        padding: str,
+        data_format: str = "NHWC",
+        name: Any = None,
+        input: Any = None,
+    ) -> Any:
+        x = _one(pool.__name__, value=value, input=input)
+        return pool(x, ksize, strides, padding, data_format)
+
+    v1_pool.__name__ = v1_pool.__qualname__ = pool.__name__
+    v1_pool.__doc__ = f"TF1 {pool.__name__}: the input is `value` (or `input`)."
+    return v1_pool
 
 
-def avg_pool(
-    value: Any,
-    ksize: Any,
-    strides: Any,
-    padding: str,
-    data_format: str = "NHWC",
-    name: Any = None,
-    input: Any = None,
-) -> Any:
-    """TF1 avg_pool: the input is `value` (or `input`)."""
-    x = _one("avg_pool", value=value, input=input)
-    return _nn.avg_pool(x, ksize, strides, padding, data_format)
+max_pool = _v1_pool(_nn.max_pool)
+avg_pool = _v1_pool(_nn.avg_pool)
 
 
 def in_top_k(predictions: Any, targets: Any, k: int, name: Any = None) -> Any:
