@@ -143,6 +143,3 @@ class CacheStage(Stage):
                     _decode(np.lib.format.read_array(f, allow_pickle=False), s) for s in strings
                 ]
                 yield _structure.pack_as(template, flat)
-
-    def cardinality(self) -> int:
-        return self.input.cardinality()
