@@ -85,10 +85,14 @@ def squeeze_or_expand_to_same_rank(x1: Tensor, x2: Tensor, expand_rank_1: bool =
     return x1, x2
 
 
+def _float(x: Any) -> Tensor:
+    """`x` as a tensor, cast to float32 unless it is floating already."""
+    x = convert_to_tensor(x)
+    return x if x.dtype.is_floating else cast_ops.cast(x, dtypes.float32)
+
+
 def _prepare(y_true: Any, y_pred: Any) -> tuple[Tensor, Tensor]:
-    y_pred = convert_to_tensor(y_pred)
-    if not y_pred.dtype.is_floating:
-        y_pred = cast_ops.cast(y_pred, dtypes.float32)
+    y_pred = _float(y_pred)
     y_true = convert_to_tensor(y_true)
     if y_true.dtype is not y_pred.dtype:
         y_true = cast_ops.cast(y_true, y_pred.dtype)
@@ -211,9 +215,7 @@ def sparse_categorical_crossentropy(
         raise ValueError(
             f"sparse_categorical_crossentropy: only axis=-1 is supported, got axis={axis}."
         )
-    y_pred = convert_to_tensor(y_pred)
-    if not y_pred.dtype.is_floating:
-        y_pred = cast_ops.cast(y_pred, dtypes.float32)
+    y_pred = _float(y_pred)
     labels = convert_to_tensor(y_true)
     if _rank(labels) == _rank(y_pred) and labels.shape[-1] == 1:
         labels = array_ops.squeeze(labels, -1)

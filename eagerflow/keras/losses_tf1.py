@@ -12,6 +12,7 @@ from typing import Any
 from eagerflow.core import dtypes
 from eagerflow.core.convert import convert_to_tensor
 from eagerflow.core.tensor import Tensor
+from eagerflow.keras.losses import _float
 from eagerflow.ops import array_ops, cast_ops, math_ops, math_unary_ops, nn_loss_ops, reduction_ops
 
 
@@ -33,11 +34,6 @@ class Reduction:
     def validate(cls, key: str) -> None:
         if key not in cls.all():
             raise ValueError(f"Invalid Reduction Key {key!r}; expected one of {cls.all()}.")
-
-
-def _float(x: Any) -> Tensor:
-    x = convert_to_tensor(x)
-    return x if x.dtype.is_floating else cast_ops.cast(x, dtypes.float32)
 
 
 def compute_weighted_loss(
