@@ -16,6 +16,7 @@ from eagerflow.core import dtypes
 from eagerflow.core.convert import convert_to_tensor
 from eagerflow.core.tensor import Tensor
 from eagerflow.core.variable import Variable
+from eagerflow.keras.losses import squeeze_or_expand_to_same_rank
 from eagerflow.module import camel_to_snake
 from eagerflow.ops import array_ops, cast_ops, math_ops, reduction_ops
 
@@ -27,13 +28,8 @@ def as_dtype_tensor(x: Any, dtype: dtypes.DType) -> Tensor:
 
 
 def same_rank(values: Tensor, weights: Tensor) -> tuple[Tensor, Tensor]:
-    """Drops or adds a trailing unit axis so `weights` broadcasts against `values`."""
-    rv, rw = len(values.shape), len(weights.shape)
-    if rw == rv + 1 and weights.shape[-1] == 1:
-        weights = array_ops.squeeze(weights, -1)
-    elif rv == rw + 1 and values.shape[-1] == 1:
-        values = array_ops.squeeze(values, -1)
-    return values, weights
+    """Drops a trailing unit axis of the one with the extra rank (the losses' rule, no expand)."""
+    return squeeze_or_expand_to_same_rank(values, weights, expand_rank_1=False)
 
 
 class Metric:
