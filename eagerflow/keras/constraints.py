@@ -23,6 +23,11 @@ class Constraint:
         return cls(**config)
 
 
+def _slice_norms(w: Any, axis: Any) -> Any:
+    """The L2 norm of each slice of `w` along `axis`, kept broadcastable against `w`."""
+    return tf.sqrt(tf.reduce_sum(tf.square(w), axis=axis, keepdims=True))
+
+
 class MaxNorm(Constraint):
     """Rescales slices along `axis` whose L2 norm exceeds `max_value`."""
 
@@ -30,7 +35,7 @@ class MaxNorm(Constraint):
         self.max_value, self.axis = max_value, axis
 
     def __call__(self, w: Any) -> Any:
-        norms = tf.sqrt(tf.reduce_sum(tf.square(w), axis=self.axis, keepdims=True))
+        norms = _slice_norms(w, self.axis)
         desired = tf.clip_by_value(norms, 0.0, self.max_value)
         return w * (desired / (backend.epsilon() + norms))
 
@@ -58,7 +63,7 @@ class UnitNorm(Constraint):
         self.axis = axis
 
     def __call__(self, w: Any) -> Any:
-        norms = tf.sqrt(tf.reduce_sum(tf.square(w), axis=self.axis, keepdims=True))
+        norms = _slice_norms(w, self.axis)
         return w / (backend.epsilon() + norms)
 
     def get_config(self) -> dict:
@@ -74,7 +79,7 @@ class MinMaxNorm(Constraint):
         self.min_value, self.max_value, self.rate, self.axis = min_value, max_value, rate, axis
 
     def __call__(self, w: Any) -> Any:
-        norms = tf.sqrt(tf.reduce_sum(tf.square(w), axis=self.axis, keepdims=True))
+        norms = _slice_norms(w, self.axis)
         clipped = tf.clip_by_value(norms, self.min_value, self.max_value)
         desired = self.rate * clipped + (1 - self.rate) * norms
         return w * (desired / (backend.epsilon() + norms))
