@@ -392,10 +392,9 @@ class _CellRNN(RNN):
 
     def __init__(self, units: int, **kwargs: Any) -> None:
         rnn_kwargs = {k: kwargs.pop(k) for k in list(kwargs) if k in _RNN_ARGS}
-        cell_kwargs = dict(kwargs)
         cell = self._cell_class(
             units, dtype=rnn_kwargs.get("dtype"), trainable=rnn_kwargs.get("trainable", True),
-            **cell_kwargs,
+            **kwargs,
         )  # fmt: skip
         super().__init__(cell, **rnn_kwargs)
 
