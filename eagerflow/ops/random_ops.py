@@ -245,6 +245,16 @@ def _scale_shift(values: Tensor, scale: Any, shift: Any, dtype: dtypes.DType) ->
     return values
 
 
+def _int_range(op: str, minval: Any, maxval: Any) -> tuple[int, int]:
+    """The integer bounds of a uniform int draw, checked: `minval < maxval`."""
+    low, high = int(convert_to_tensor(minval)), int(convert_to_tensor(maxval))
+    if low >= high:
+        raise errors.InvalidArgumentError(
+            None, None, f"{op}: need minval < maxval, got {low} >= {high}"
+        )
+    return low, high
+
+
 def _to_range(values: Tensor, minval: Any, maxval: Any, dtype: dtypes.DType) -> Tensor:
     """Maps uniform [0, 1) `values` onto [minval, maxval) (Python numbers or tensors)."""
     from eagerflow.ops.math_ops import subtract  # noqa: PLC0415
@@ -318,11 +328,7 @@ def uniform(
     if dtype.is_integer:
         if maxval is None:
             raise ValueError(f"Must specify maxval for integer dtype {dtype.name}")
-        low, high = int(convert_to_tensor(minval)), int(convert_to_tensor(maxval))
-        if low >= high:
-            raise errors.InvalidArgumentError(
-                None, None, f"RandomUniformInt: need minval < maxval, got {low} >= {high}"
-            )
+        low, high = _int_range("RandomUniformInt", minval, maxval)
         attrs = {"shape": dims, "dtype": dtype, "minval": low, "maxval": high}
         return execute(RANDOM_UNIFORM_INT, (), {**attrs, "key": _stream_key("uniform_int", seed)})
     if not dtype.is_floating:

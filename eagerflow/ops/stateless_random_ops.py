@@ -14,13 +14,20 @@ from typing import Any
 
 import numpy as np
 
-from eagerflow.core import dtypes, errors
+from eagerflow.core import dtypes
 from eagerflow.core.convert import convert_to_tensor
 from eagerflow.core.dispatch import Primitive, execute
 from eagerflow.core.gradient_registry import no_gradient
 from eagerflow.core.tensor import Tensor
 from eagerflow.core.tensor_spec import TensorSpec
-from eagerflow.ops.random_ops import _float_dtype, _scale_shift, _to_range, sample, shape_tuple
+from eagerflow.ops.random_ops import (
+    _float_dtype,
+    _int_range,
+    _scale_shift,
+    _to_range,
+    sample,
+    shape_tuple,
+)
 
 _MASK64 = 0xFFFFFFFFFFFFFFFF
 
@@ -101,11 +108,7 @@ def _uniform(op: str, seed: Tensor, shape: Any, minval: Any, maxval: Any, dtype:
             if minval not in (0, None):
                 raise ValueError(f"{op}: minval must be None with maxval None for ints")
             return _draw(op, seed, "uniform_full_int", shape, dtype)
-        low, high = int(convert_to_tensor(minval)), int(convert_to_tensor(maxval))
-        if low >= high:
-            raise errors.InvalidArgumentError(
-                None, None, f"{op}: need minval < maxval, got {low} >= {high}"
-            )
+        low, high = _int_range(op, minval, maxval)
         return _draw(op, seed, "uniform_int", shape, dtype, minval=low, maxval=high)
     dtype = _float_dtype(op, dtype)
     values = _draw(op, seed, "uniform", shape, dtype)
