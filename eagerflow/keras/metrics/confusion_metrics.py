@@ -43,8 +43,9 @@ def _confusion_counts(
     sample_weight: Any,
     class_id: int | None,
     top_k: int | None = None,
+    keys: tuple[str, ...] = ("tp", "fp", "tn", "fn"),
 ) -> dict[str, Tensor]:
-    """Weighted tp, fp, tn, fn per threshold, each of shape (num_thresholds,)."""
+    """The weighted counts named in `keys` (of tp, fp, tn, fn), each (num_thresholds,)."""
     y_pred = cast_ops.cast(convert_to_tensor(y_pred), dtypes.float32)
     y_true = cast_ops.cast(convert_to_tensor(y_true), dtypes.float32)
     y_pred, y_true = same_rank(y_pred, y_true)
@@ -71,12 +72,14 @@ def _confusion_counts(
         hit = cast_ops.cast(logical_ops.logical_and(a, b), dtypes.float32)
         return reduction_ops.reduce_sum(hit * weights, axis=1)
 
-    return {
-        "tp": count(predicted, positive),
-        "fp": count(predicted, negative),
-        "tn": count(not_predicted, negative),
-        "fn": count(not_predicted, positive),
+    # Only the counts asked for are reduced: Precision and Recall need two of the four.
+    operands = {
+        "tp": (predicted, positive),
+        "fp": (predicted, negative),
+        "tn": (not_predicted, negative),
+        "fn": (not_predicted, positive),
     }
+    return {key: count(*operands[key]) for key in keys}
 
 
 class _ThresholdMetric(Metric):
@@ -116,7 +119,13 @@ class _ThresholdMetric(Metric):
 
     def update_state(self, y_true: Any, y_pred: Any, sample_weight: Any = None) -> None:
         counts = _confusion_counts(
-            y_true, y_pred, self._threshold_tensor, sample_weight, self.class_id, self.top_k
+            y_true,
+            y_pred,
+            self._threshold_tensor,
+            sample_weight,
+            self.class_id,
+            self.top_k,
+            keys=self._counts,
         )
         for key, variable in zip(self._counts, self._variables):
             variable.assign_add(counts[key])
