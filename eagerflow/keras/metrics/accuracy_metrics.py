@@ -12,7 +12,7 @@ from eagerflow.keras.metrics.base_metric import MeanMetricWrapper
 from eagerflow.ops import array_ops, cast_ops, math_ops, reduction_ops
 
 
-def _float(x: Tensor) -> Tensor:
+def _to_float32(x: Tensor) -> Tensor:
     return cast_ops.cast(x, dtypes.float32)
 
 
@@ -28,7 +28,7 @@ def accuracy(y_true: Any, y_pred: Any) -> Tensor:
     if y_true.dtype is not y_pred.dtype:
         y_true = cast_ops.cast(y_true, y_pred.dtype)
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
-    return _float(math_ops.equal(y_true, y_pred))
+    return _to_float32(math_ops.equal(y_true, y_pred))
 
 
 def binary_accuracy(y_true: Any, y_pred: Any, threshold: float = 0.5) -> Tensor:
@@ -41,8 +41,8 @@ def binary_accuracy(y_true: Any, y_pred: Any, threshold: float = 0.5) -> Tensor:
     y_pred = convert_to_tensor(y_pred)
     y_true = cast_ops.cast(convert_to_tensor(y_true), dtypes.float32)
     y_true, y_pred = squeeze_or_expand_to_same_rank(y_true, y_pred)
-    predicted = _float(math_ops.greater(y_pred, threshold))
-    return reduction_ops.reduce_mean(_float(math_ops.equal(y_true, predicted)), axis=-1)
+    predicted = _to_float32(math_ops.greater(y_pred, threshold))
+    return reduction_ops.reduce_mean(_to_float32(math_ops.equal(y_true, predicted)), axis=-1)
 
 
 def categorical_accuracy(y_true: Any, y_pred: Any) -> Tensor:
@@ -54,7 +54,7 @@ def categorical_accuracy(y_true: Any, y_pred: Any) -> Tensor:
     """
     true_class = reduction_ops.argmax(convert_to_tensor(y_true), axis=-1)
     pred_class = reduction_ops.argmax(convert_to_tensor(y_pred), axis=-1)
-    return _float(math_ops.equal(true_class, pred_class))
+    return _to_float32(math_ops.equal(true_class, pred_class))
 
 
 def _sparse_labels(y_true: Any, y_pred: Tensor) -> Tensor:
@@ -73,14 +73,14 @@ def sparse_categorical_accuracy(y_true: Any, y_pred: Any) -> Tensor:
     """
     y_pred = convert_to_tensor(y_pred)
     labels = _sparse_labels(y_true, y_pred)
-    return _float(math_ops.equal(labels, reduction_ops.argmax(y_pred, axis=-1)))
+    return _to_float32(math_ops.equal(labels, reduction_ops.argmax(y_pred, axis=-1)))
 
 
 def _in_top_k(labels: Tensor, y_pred: Tensor, k: int) -> Tensor:
     k = min(k, y_pred.shape[-1])
     _, indices = reduction_ops.top_k(y_pred, k=k)
     hits = math_ops.equal(cast_ops.cast(indices, dtypes.int64), array_ops.expand_dims(labels, -1))
-    return _float(reduction_ops.reduce_any(hits, axis=-1))
+    return _to_float32(reduction_ops.reduce_any(hits, axis=-1))
 
 
 def top_k_categorical_accuracy(y_true: Any, y_pred: Any, k: int = 5) -> Tensor:
