@@ -68,6 +68,12 @@ def compute_weighted_loss(
     return math_ops.divide_no_nan(total, divisor)
 
 
+def _cast_pair(labels: Any, predictions: Any) -> tuple[Tensor, Tensor]:
+    """`predictions` as floats (float32 unless floating already), `labels` cast to match."""
+    predictions = _float(predictions)
+    return cast_ops.cast(convert_to_tensor(labels), predictions.dtype), predictions
+
+
 def sparse_softmax_cross_entropy(
     labels: Any,
     logits: Any,
@@ -100,8 +106,7 @@ def softmax_cross_entropy(
     reduction: str = Reduction.SUM_BY_NONZERO_WEIGHTS,
 ) -> Tensor:
     """Mean softmax cross-entropy between one-hot labels and `logits` (TF1 form)."""
-    logits = _float(logits)
-    labels = cast_ops.cast(convert_to_tensor(onehot_labels), logits.dtype)
+    labels, logits = _cast_pair(onehot_labels, logits)
     if label_smoothing > 0:
         num_classes = logits.shape[-1]
         labels = labels * (1.0 - label_smoothing) + label_smoothing / num_classes
@@ -119,8 +124,7 @@ def sigmoid_cross_entropy(
     reduction: str = Reduction.SUM_BY_NONZERO_WEIGHTS,
 ) -> Tensor:
     """Mean sigmoid cross-entropy between 0/1 labels and `logits` (TF1 form)."""
-    logits = _float(logits)
-    labels = cast_ops.cast(convert_to_tensor(multi_class_labels), logits.dtype)
+    labels, logits = _cast_pair(multi_class_labels, logits)
     if label_smoothing > 0:
         labels = labels * (1.0 - label_smoothing) + 0.5 * label_smoothing
     losses = nn_loss_ops.sigmoid_cross_entropy_with_logits(labels=labels, logits=logits)
@@ -128,8 +132,7 @@ def sigmoid_cross_entropy(
 
 
 def _pair(labels: Any, predictions: Any) -> tuple[Tensor, Tensor]:
-    predictions = _float(predictions)
-    labels = cast_ops.cast(convert_to_tensor(labels), predictions.dtype)
+    labels, predictions = _cast_pair(labels, predictions)
     if labels.shape != predictions.shape:
         raise ValueError(
             f"losses: labels shape {labels.shape} is not compatible with predictions shape "
