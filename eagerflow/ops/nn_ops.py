@@ -73,17 +73,20 @@ def bias_add(value: Any, bias: Any, data_format: Any = None, name: Any = None) -
     """
     x, b = binary_operands("BiasAdd", value, bias)
     fmt = "NHWC" if data_format is None or not str(data_format).startswith("NC") else "NCHW"
-    if b.shape.rank != 1:
-        raise ValueError(f"BiasAdd: `bias` must be 1-D, got shape {b.shape}")
-    if x.shape.rank is not None and x.shape.rank < (2 if fmt == "NHWC" else 3):
-        raise ValueError(f"BiasAdd: `value` must be at least rank 2, got shape {x.shape}")
-    channels = x.shape[-1] if fmt == "NHWC" else x.shape[1]
-    if channels is not None and b.shape[0] is not None and channels != b.shape[0]:
+    x_shape, b_shape = x.shape, b.shape  # each `.shape` builds a TensorShape: read once
+    if b_shape.rank != 1:
+        raise ValueError(f"BiasAdd: `bias` must be 1-D, got shape {b_shape}")
+    rank = x_shape.rank
+    if rank is not None and rank < (2 if fmt == "NHWC" else 3):
+        raise ValueError(f"BiasAdd: `value` must be at least rank 2, got shape {x_shape}")
+    channels = x_shape[-1] if fmt == "NHWC" else x_shape[1]
+    size = b_shape[0]
+    if channels is not None and size is not None and channels != size:
         raise errors.InvalidArgumentError(
             None,
             None,
-            f"BiasAdd: bias size {b.shape[0]} must equal the channel dimension {channels} of "
-            f"value shape {x.shape} (data_format={fmt})",
+            f"BiasAdd: bias size {size} must equal the channel dimension {channels} of "
+            f"value shape {x_shape} (data_format={fmt})",
         )
     return execute(BIAS_ADD, (x, b), {"data_format": fmt})
 
