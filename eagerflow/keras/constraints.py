@@ -5,8 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import eagerflow as tf
-from eagerflow.keras import backend
-from eagerflow.keras._serialization import get_object, serialize_builtin
+from eagerflow.keras import _serialization, backend
 
 
 class Constraint:
@@ -111,7 +110,7 @@ _CLASSES = {
 
 
 def serialize(constraint: Any) -> Any:
-    return serialize_builtin(constraint, Constraint, _CLASSES)
+    return _serialization.serialize_builtin(constraint, Constraint, _CLASSES)
 
 
 def deserialize(config: Any) -> Any:
@@ -120,4 +119,4 @@ def deserialize(config: Any) -> Any:
 
 def get(identifier: Any) -> Any:
     """A constraint from None, a name ("non_neg"), a serialized dict or a callable."""
-    return get_object(identifier, "constraint", _CLASSES, _CLASSES, _CLASSES)
+    return _serialization.get_object(identifier, "constraint", _CLASSES, _CLASSES, _CLASSES)

@@ -11,8 +11,7 @@ from typing import Any
 import numpy as np
 
 import eagerflow as tf
-from eagerflow.keras import backend
-from eagerflow.keras._serialization import get_object, serialize_builtin
+from eagerflow.keras import _serialization, backend
 
 
 def _float_dtype(dtype: Any, who: str) -> Any:
@@ -321,7 +320,7 @@ _ALIASES = {
 
 def serialize(initializer: Any) -> Any:
     """`{"class_name": ..., "config": ...}` for built-in initializers, else the object."""
-    return serialize_builtin(initializer, Initializer, _CLASSES)
+    return _serialization.serialize_builtin(initializer, Initializer, _CLASSES)
 
 
 def deserialize(config: Any) -> Any:
@@ -330,6 +329,6 @@ def deserialize(config: Any) -> Any:
 
 def get(identifier: Any) -> Any:
     """An initializer from None, a name ("he_normal"), a serialized dict or a callable."""
-    return get_object(
+    return _serialization.get_object(
         identifier, "initializer", {**_CLASSES, **_ALIASES}, _CLASSES, sorted(_ALIASES)
     )

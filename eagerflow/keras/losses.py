@@ -15,7 +15,7 @@ from typing import Any
 from eagerflow.core import dtypes
 from eagerflow.core.convert import convert_to_tensor
 from eagerflow.core.tensor import Tensor
-from eagerflow.keras._serialization import deserialize_named, serialize_named
+from eagerflow.keras import _serialization
 from eagerflow.ops import (
     array_ops,
     cast_ops,
@@ -514,12 +514,14 @@ _FUNCTIONS = {
 
 def serialize(loss: Any) -> Any:
     """A loss class instance as `{"class_name", "config"}`; a function as its name."""
-    return serialize_named(loss, Loss)
+    return _serialization.serialize_named(loss, Loss)
 
 
 def deserialize(config: Any, custom_objects: dict | None = None) -> Any:
     """The loss described by `serialize`'s output."""
-    return deserialize_named(config, custom_objects, "losses", "loss", _FUNCTIONS, _CLASSES)
+    return _serialization.deserialize_named(
+        config, custom_objects, "losses", "loss", _FUNCTIONS, _CLASSES
+    )
 
 
 def get(identifier: Any) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import eagerflow as tf
-from eagerflow.keras._serialization import get_object, serialize_builtin
+from eagerflow.keras import _serialization
 
 
 class Regularizer:
@@ -78,7 +78,7 @@ _CLASSES = {"L1L2": L1L2, "L1": L1, "L2": L2, "l1": L1, "l2": L2, "l1_l2": L1L2}
 
 
 def serialize(regularizer: Any) -> Any:
-    return serialize_builtin(regularizer, Regularizer, _CLASSES)
+    return _serialization.serialize_builtin(regularizer, Regularizer, _CLASSES)
 
 
 def deserialize(config: Any) -> Any:
@@ -87,4 +87,4 @@ def deserialize(config: Any) -> Any:
 
 def get(identifier: Any) -> Any:
     """A regularizer from None, a name ("l2"), a serialized dict or a callable."""
-    return get_object(identifier, "regularizer", _CLASSES, _CLASSES, "l1, l2, l1_l2")
+    return _serialization.get_object(identifier, "regularizer", _CLASSES, _CLASSES, "l1, l2, l1_l2")

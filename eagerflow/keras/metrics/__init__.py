@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from eagerflow.keras._serialization import deserialize_named, serialize_named
+from eagerflow.keras import _serialization
 from eagerflow.keras.losses import (
     binary_crossentropy,
     categorical_crossentropy,
@@ -128,11 +128,13 @@ _FUNCTIONS = {
 
 
 def serialize(metric: Any) -> Any:
-    return serialize_named(metric, Metric)
+    return _serialization.serialize_named(metric, Metric)
 
 
 def deserialize(config: Any, custom_objects: dict | None = None) -> Any:
-    return deserialize_named(config, custom_objects, "metrics", "metric", _FUNCTIONS, _CLASSES)
+    return _serialization.deserialize_named(
+        config, custom_objects, "metrics", "metric", _FUNCTIONS, _CLASSES
+    )
 
 
 def get(identifier: Any) -> Any:
