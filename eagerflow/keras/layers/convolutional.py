@@ -94,6 +94,7 @@ class Conv(Layer):
         return -1 if self.data_format == "channels_last" else 1
 
     def _build_kernel(self, channels: int) -> None:
+        """Creates the kernel; `build` then sizes the bias by `filters`, which may be set here."""
         self.kernel = add_configured_weight(
             self, "kernel", (*self.kernel_size, channels, self.filters)
         )
