@@ -120,6 +120,28 @@ def extract_patches(
     return cols
 
 
+def channel_major_patches(
+    xp: Any, x: Any, k_hw: tuple, strides: tuple, dilations: tuple, out_hw: tuple
+) -> Any:
+    """[N, H, W, C] (already padded) -> contiguous [KH * KW * C, N * OH * OW] (im2col^T).
+
+    For few channels: each window position copies whole [OW] runs, where the [.., KH, KW, C]
+    layout of `extract_patches` copies C values at a time (3x faster for C = 3).
+    """
+    n, c = x.shape[0], x.shape[3]
+    (kh, kw), (oh, ow), (sh, sw), (dh, dw) = k_hw, out_hw, strides, dilations
+    planes = xp.ascontiguousarray(xp.transpose(x, (3, 0, 1, 2)))  # free for C = 1
+    cols = xp.empty((kh, kw, c, n, oh, ow), dtype=x.dtype)
+    for i in range(kh):
+        r = i * dh
+        for j in range(kw):
+            s = j * dw
+            cols[i, j] = planes[
+                :, :, r : r + (oh - 1) * sh + 1 : sh, s : s + (ow - 1) * sw + 1 : sw
+            ]
+    return cols.reshape(kh * kw * c, n * oh * ow)
+
+
 def width_patches(xp: Any, x: Any, kw: int, sw: int, dw: int, ow: int) -> Any:
     """[N, H, W, C] (already padded) -> contiguous [N, H, OW, KW * C]: windows along width only."""
     n, h, _, c = x.shape
@@ -158,8 +180,8 @@ def correlate(xp: Any, x: Any, w: Any, strides: tuple, dilations: tuple, out_hw:
     if kw * c < NARROW_WINDOW:
         # Few channels (a first layer on images): row matmuls would have a tiny inner
         # dimension, so one full-im2col matmul is several times faster.
-        cols = extract_patches(xp, x, (kh, kw), strides, dilations, ((0, 0), (0, 0)), out_hw)
-        out = xp.dot(cols.reshape(-1, kh * kw * c), w.reshape(kh * kw * c, o))
+        cols = channel_major_patches(xp, x, (kh, kw), strides, dilations, out_hw)
+        out = xp.dot(cols.T, w.reshape(kh * kw * c, o))
         return out.reshape(x.shape[0], oh, ow, o)
     cols = width_patches(xp, x, kw, sw, dw, ow)
     out = xp.matmul(_kernel_rows(xp, cols, 0, sh, dh, oh), w[0].reshape(kw * c, o))
@@ -177,9 +199,8 @@ def correlate_filter_grad(
     (sh, sw), (dh, dw) = strides, dilations
     c = x.shape[3]
     if kw * c < NARROW_WINDOW:
-        cols = extract_patches(xp, x, k_hw, strides, dilations, ((0, 0), (0, 0)), (oh, ow))
-        dw_flat = xp.dot(cols.reshape(-1, kh * kw * c).T, g.reshape(-1, o))
-        return dw_flat.reshape(kh, kw, c, o)
+        cols = channel_major_patches(xp, x, k_hw, strides, dilations, (oh, ow))
+        return xp.dot(cols, g.reshape(-1, o)).reshape(kh, kw, c, o)
     cols = width_patches(xp, x, kw, sw, dw, ow)
     g3 = g.reshape(n, oh * ow, o)
     rows = [
