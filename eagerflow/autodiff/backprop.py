@@ -16,12 +16,20 @@ def _reachable_from(records: list, source_ids: set) -> set:
     """Ids of the differentiable tensors that depend on a source: the only ones that get a
     gradient (integer and boolean tensors never do, as in TensorFlow)."""
     live = set(source_ids)
+    add = live.add
     for rec in records:
         for t in rec.inputs:
             if id(t) in live:
-                live.update(id(o) for o in rec.outputs if o.dtype.is_differentiable)
+                for o in rec.outputs:
+                    if _differentiable(o):
+                        add(id(o))
                 break
     return live
+
+
+def _differentiable(t: Any) -> bool:
+    value = t._value  # the raw array's kind is cheaper than building the DType
+    return value.dtype.kind in "fc" if value is not None else t.dtype.is_differentiable
 
 
 def _output_grads(rec: Any, grads: dict) -> list | None:

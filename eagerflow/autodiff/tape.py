@@ -142,8 +142,10 @@ class GradientTape:
         else:
             return
         self._records.append(OpRecord(prim, inputs, outputs, attrs))
-        for o in outputs:
-            watched.add(id(o))
+        if len(outputs) == 1:
+            watched.add(id(outputs[0]))
+        else:
+            watched.update(map(id, outputs))
 
     # -- gradients ----------------------------------------------------------------------
     def _check_usable(self) -> None:
