@@ -10,6 +10,8 @@ Targets (issue 3, 2-core machine): convnet >= 3x TensorFlow eager (~32 steps/s),
 TensorFlow eager (~46 steps/s). TensorFlow's figures are measured in the same run when it is
 installed. `--profile` prints where the time goes (cProfile, by function and by file).
 The machine is shared: each figure is the best of `--repeat` timed runs of `--steps` steps.
+On a loaded machine run with `OPENBLAS_NUM_THREADS=1`: OpenBLAS threads spinning against other
+processes' work cut both figures ~8x (convnet 72 -> 8 steps/s at load 2.5 on 2 cores).
 """
 
 from __future__ import annotations
@@ -115,7 +117,11 @@ def main() -> None:
     parser.add_argument("--profile", action="store_true")
     parser.add_argument("--only", choices=tuple(CASES), default=None)
     args = parser.parse_args()
-    print(f"cpu cores: {os.cpu_count()}  load average: {os.getloadavg()[0]:.1f}")
+    threads = os.environ.get("OPENBLAS_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS")
+    print(
+        f"cpu cores: {os.cpu_count()}  load average: {os.getloadavg()[0]:.1f}  "
+        f"BLAS threads: {threads or 'default'}"
+    )
     real_tf = None
     if importlib.util.find_spec("tensorflow") is not None:
         import tensorflow as real_tf  # noqa: PLC0415  (optional comparison)
