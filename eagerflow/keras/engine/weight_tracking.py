@@ -7,6 +7,7 @@ dicts) are found when asked, in assignment order; nothing is registered on assig
 
 from __future__ import annotations
 
+import operator
 from typing import Any
 
 import numpy as np
@@ -58,6 +59,13 @@ def attribute_changed(layer: Any, key: str, value: Any) -> None:
         _structure_version += 1
 
 
+def _same_items(container: Any, items: tuple) -> bool:
+    """Whether a walked container still holds exactly `items` (the cache keeps them alive,
+    so identity cannot be faked by a reused id)."""
+    current = container.values() if isinstance(container, dict) else container
+    return len(current) == len(items) and all(map(operator.is_, current, items))
+
+
 class WeightTracking:
     """The weight-listing half of `Layer` (the layer keeps `_own_weights` from `add_weight`)."""
 
@@ -71,14 +79,14 @@ class WeightTracking:
 
         The walk is cached (training asks for `trainable_variables` twice a step). The cache
         holds while no weight-holding attribute was set or deleted on any layer and every
-        list, tuple and dict it walked (and `_own_weights`) keeps its length, which covers
-        `add_weight` and in-place appends such as `Sequential.add`.
+        list, tuple and dict it walked (and `_own_weights`) still holds the same items, which
+        covers `add_weight` and in-place changes such as `Sequential.add`.
         """
         cache = self.__dict__.get("_children_cache")
         if (
             cache is not None
             and cache[0] == _structure_version
-            and all(len(c) == n for c, n in cache[1])
+            and all(_same_items(c, items) for c, items in cache[1])
         ):
             return list(cache[2]), list(cache[3])
         version = _structure_version
@@ -86,7 +94,7 @@ class WeightTracking:
         layers: list = []
         seen = {id(v) for v in variables}
         seen.add(id(self))
-        containers = [(self._own_weights, len(self._own_weights))]
+        containers = [(self._own_weights, tuple(self._own_weights))]
         cacheable = True
 
         def visit(value: Any) -> None:
@@ -106,11 +114,11 @@ class WeightTracking:
                             seen.add(id(v))
                             variables.append(v)
             elif type(value) in (list, tuple) or isinstance(value, (list, tuple)):
-                containers.append((value, len(value)))
+                containers.append((value, tuple(value)))
                 for item in value:
                     visit(item)
             elif isinstance(value, dict):
-                containers.append((value, len(value)))
+                containers.append((value, tuple(value.values())))
                 for item in value.values():
                     visit(item)
 
