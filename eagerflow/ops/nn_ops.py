@@ -10,7 +10,7 @@ import math
 import numbers
 from typing import Any
 
-from eagerflow.core import errors
+from eagerflow.core import dtypes, errors
 from eagerflow.core.convert import binary_operands, convert_to_tensor
 from eagerflow.core.dispatch import Primitive, execute
 from eagerflow.core.gradient_registry import RegisterGradient
@@ -48,7 +48,12 @@ def _bias_add_grad(op: Any, grad: Tensor) -> list:
     channel = rank - 1 if op.get_attr("data_format") == "NHWC" else 1
     dims = grad.shape.as_list()
     size = 0 if None in dims else math.prod(dims)
-    if channel == rank - 1 and size >= _MATMUL_SUM_SIZE and size > dims[-1]:
+    if (
+        channel == rank - 1
+        and size >= _MATMUL_SUM_SIZE
+        and size > dims[-1]
+        and grad.dtype in _MATMUL_SUM_DTYPES  # BLAS types; float16 would sum in half precision
+    ):
         # NumPy sums over leading axes with an inner loop as short as the channel count;
         # ones @ grad rows is one BLAS call (3-4x faster for conv feature maps).
         from eagerflow.ops.array_ops import ones, reshape  # noqa: PLC0415
@@ -62,6 +67,7 @@ def _bias_add_grad(op: Any, grad: Tensor) -> list:
 
 # Below this many elements the three extra ops of the matmul form cost more than they save.
 _MATMUL_SUM_SIZE = 1 << 16
+_MATMUL_SUM_DTYPES = (dtypes.float32, dtypes.float64)
 
 
 def bias_add(value: Any, bias: Any, data_format: Any = None, name: Any = None) -> Tensor:
