@@ -58,18 +58,22 @@ def _matmul_grad(op: Any, grad: Tensor) -> list:
         from eagerflow.ops.complex_ops import conj  # noqa: PLC0415
 
         a, b = conj(a), conj(b)
-    if not ta and not tb:
-        ga, gb = matmul(grad, b, transpose_b=True), matmul(a, grad, transpose_a=True)
-    elif not ta and tb:
-        ga, gb = matmul(grad, b), matmul(grad, a, transpose_a=True)
-    elif ta and not tb:
-        ga, gb = matmul(b, grad, transpose_b=True), matmul(a, grad)
-    else:
-        ga, gb = (
-            matmul(b, grad, transpose_a=True, transpose_b=True),
-            matmul(grad, a, transpose_a=True, transpose_b=True),
-        )
-    return [unbroadcast(ga, a_in), unbroadcast(gb, b_in)]
+    # Each product only when its input needs a gradient (a network's input batch does not).
+    skip = op.skip_input_indices
+    ga = gb = None
+    if 0 not in skip:
+        if not ta:
+            ga = matmul(grad, b, transpose_b=not tb)
+        else:
+            ga = matmul(b, grad, transpose_a=tb, transpose_b=True)
+        ga = unbroadcast(ga, a_in)
+    if 1 not in skip:
+        if not tb:
+            gb = matmul(a, grad, transpose_a=not ta)
+        else:
+            gb = matmul(grad, a, transpose_a=True, transpose_b=ta)
+        gb = unbroadcast(gb, b_in)
+    return [ga, gb]
 
 
 def matmul(
