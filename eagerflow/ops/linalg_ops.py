@@ -112,8 +112,18 @@ def matmul(
         "transpose_a": bool(transpose_a or adjoint_a),
         "transpose_b": bool(transpose_b or adjoint_b),
     }
-    _matmul_rule(a, b, **attrs)  # raises the op-named error before the kernel would
+    if not _plain_matrices_agree(a, b, attrs["transpose_a"], attrs["transpose_b"]):
+        _matmul_rule(a, b, **attrs)  # raises the op-named error before the kernel would
     return execute(MATMUL, (a, b), attrs)
+
+
+def _plain_matrices_agree(a: Tensor, b: Tensor, transpose_a: bool, transpose_b: bool) -> bool:
+    """True for concrete rank-2 inputs whose inner dimensions match: the common eager case,
+    checked on raw shapes; anything else (batches, symbolic tensors) goes to the shape rule."""
+    av, bv = a._value, b._value
+    if av is None or bv is None or av.ndim != 2 or bv.ndim != 2:
+        return False
+    return av.shape[0 if transpose_a else 1] == bv.shape[1 if transpose_b else 0]
 
 
 override_operator("__matmul__", matmul)
