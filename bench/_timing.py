@@ -13,5 +13,7 @@ def best_time(fn: Callable[[], object], number: int, repeat: int = 5) -> float:
 
 
 def report(label: str, ours: float, baseline: float, baseline_name: str, target: str) -> None:
-    print(f"{label:<48} {ours * 1e6:10.1f} us  {baseline_name} {baseline * 1e6:10.1f} us  "
-          f"ratio {ours / baseline:6.2f}x  (target {target})")
+    print(
+        f"{label:<48} {ours * 1e6:10.1f} us  {baseline_name} {baseline * 1e6:10.1f} us  "
+        f"ratio {ours / baseline:6.2f}x  (target {target})"
+    )

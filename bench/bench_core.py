@@ -12,8 +12,9 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-import eagerflow as tf  # noqa: E402
 from _timing import best_time, report  # noqa: E402
+
+import eagerflow as tf  # noqa: E402
 
 CHAIN_LENGTH = 50  # ops: repeating (mul, add, tanh)
 
@@ -90,8 +91,13 @@ def bench_chain() -> None:
             x = x * pw if i % 3 == 0 else (x + pw if i % 3 == 1 else torch.tanh(x))
         torch.autograd.grad(x.sum(), px)
 
-    report(f"{CHAIN_LENGTH}-op chain + gradient vs PyTorch", t_ef, best_time(torch_chain, 500),
-           "torch", "informational")
+    report(
+        f"{CHAIN_LENGTH}-op chain + gradient vs PyTorch",
+        t_ef,
+        best_time(torch_chain, 500),
+        "torch",
+        "informational",
+    )
 
 
 def bench_matmul_chain(steps: int = 200, n: int = 1000) -> None:

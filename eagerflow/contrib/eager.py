@@ -7,5 +7,5 @@ from eagerflow.autodiff.tape import GradientTape
 from eagerflow.core.context import executing_eagerly
 from eagerflow.core.variable import Variable
 from eagerflow.device_scope import num_gpus
-from eagerflow.keras.metrics import tfe_metrics as metrics
 from eagerflow.graph.tf1.script_ops import eager_py_func as py_func
+from eagerflow.keras.metrics import tfe_metrics as metrics
