@@ -100,9 +100,34 @@ def _mean_kernel(xp: Any, x: Any, axis: tuple, keepdims: bool) -> Any:
         # TF's integer mean is C division: toward zero, not floor.
         return (quotient + ((quotient < 0) & (quotient * count != total))).astype(x.dtype)
     count = math.prod(x.shape[a] for a in axis)
-    # float16 accumulates in float32 (as NumPy's mean); an empty mean is 0 / 0 = NaN, as TF.
-    total = xp.sum(x, axis=axis, keepdims=keepdims, dtype="float32" if x.itemsize < 4 else None)
+    total = _matmul_sum(xp, x, axis, keepdims, count)
+    if total is None:
+        # float16 accumulates in float32 (as NumPy's mean); an empty mean is 0 / 0 = NaN, as TF.
+        total = xp.sum(x, axis=axis, keepdims=keepdims, dtype="float32" if x.itemsize < 4 else None)
     return xp.true_divide(total, count).astype(x.dtype, copy=False)
+
+
+_MATMUL_SUM_SIZE = 1 << 16  # elements from which one BLAS call beats NumPy's strided sum
+
+
+def _matmul_sum(xp: Any, x: Any, axis: tuple, keepdims: bool, count: int) -> Any:
+    """Sum over a run of adjacent axes followed by other axes as `ones @ x`, else None.
+
+    NumPy sums over non-trailing axes with an inner loop as short as the trailing dims (the
+    channels of a feature map: global average pooling); one BLAS call is ~10x faster.
+    """
+    if (
+        x.dtype.char not in "fd"
+        or x.size < _MATMUL_SUM_SIZE
+        or not axis
+        or axis[-1] - axis[0] != len(axis) - 1
+        or axis[-1] == x.ndim - 1
+        or not x.flags.c_contiguous
+    ):
+        return None
+    lead = math.prod(x.shape[: axis[0]])
+    total = xp.ones(count, dtype=x.dtype) @ x.reshape(lead, count, -1)
+    return total.reshape(reduction_dims(x.shape, axis, keepdims))
 
 
 def reduction_dims(shape: tuple, axis: tuple, keepdims: bool) -> list:
@@ -128,6 +153,8 @@ def _mean_grad(op: Any, grad: Tensor) -> Tensor:
         count = divide(cast(size(x), grad.dtype), cast(size(op.outputs[0]), grad.dtype))
     else:
         count = max(math.prod(dims[a] for a in axis), 1)
+        # Dividing before broadcasting divides the small gradient, not the input-sized one.
+        return expand_reduced(divide(grad, count), x, axis, keepdims)
     return divide(expand_reduced(grad, x, axis, keepdims), count)
 
 
