@@ -33,6 +33,12 @@ def traced_shape(shape: Any) -> tuple | None:
     not). Returns None for shapes that are fully concrete.
     """
     if is_symbolic(shape):
+        node = getattr(shape, "_node", None)
+        if getattr(getattr(node, "op", None), "name", None) == "Shape":
+            # `tf.shape(x)`: x's static dims are known now (TF's constant_value_as_shape).
+            static = node.inputs[0].shape
+            if static.rank is not None:
+                return shape, tuple(static.as_list())
         n = shape.shape[0] if shape.shape.rank == 1 else None
         return shape, None if n is None else (None,) * n
     if not isinstance(shape, (list, tuple)) or not any(is_symbolic(d) for d in shape):

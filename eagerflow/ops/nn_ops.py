@@ -186,7 +186,7 @@ def dropout(
         if rate == 0:
             return x
     rate_t = convert_to_tensor(rate, dtype=x.dtype)
-    shape = x.shape.as_list() if noise_shape is None else _noise_shape(x, noise_shape)
+    shape = _noise_shape(x, noise_shape)
     keep = cast(greater_equal(uniform(shape, dtype=x.dtype, seed=seed), rate_t), x.dtype)
     scale = 1.0 / (1.0 - float(rate)) if isinstance(rate, numbers.Real) else None
     if scale is None:
@@ -196,12 +196,40 @@ def dropout(
     return multiply(multiply(x, scale), keep)
 
 
-def _noise_shape(x: Tensor, noise_shape: Any) -> list:
-    dims = noise_shape.numpy().tolist() if isinstance(noise_shape, Tensor) else list(noise_shape)
-    shape = x.shape.as_list()
-    if len(dims) != len(shape):
-        raise ValueError(f"dropout: noise_shape {dims} must have the rank of x, shape {shape}")
-    return [s if d is None else int(d) for d, s in zip(dims, shape)]
+def _noise_shape(x: Tensor, noise_shape: Any) -> Any:
+    """The shape of dropout's random mask, as TF's `_get_noise_shape`: x's shape by default,
+    None entries of `noise_shape` taken from x. Dims unknown until run time (a traced x with
+    an unknown batch) come from `tf.shape(x)`."""
+    from eagerflow.ops._shape_args import is_symbolic  # noqa: PLC0415
+    from eagerflow.ops.array_ops import shape as shape_of  # noqa: PLC0415
+
+    static = x.shape
+    if noise_shape is None:
+        return static.as_list() if static.is_fully_defined() else shape_of(x)
+    if is_symbolic(noise_shape):
+        return noise_shape
+    if isinstance(noise_shape, Tensor):
+        dims = noise_shape.numpy().tolist()
+    elif hasattr(noise_shape, "as_list"):
+        dims = noise_shape.as_list()
+    else:
+        dims = list(noise_shape)
+    if static.rank is not None and len(dims) != static.rank:
+        raise ValueError(
+            f"dropout: noise_shape {dims} must have the rank of x, shape {static.as_list()}"
+        )
+    if static.rank is None:
+        if any(d is None for d in dims):
+            raise ValueError(f"dropout: noise_shape {dims} has unknown dims and x has no rank")
+        return [int(d) for d in dims]
+    out, runtime = [], None
+    for i, (d, s) in enumerate(zip(dims, static.as_list())):
+        if d is None and s is None:
+            runtime = shape_of(x) if runtime is None else runtime
+            out.append(runtime[i])
+        else:
+            out.append(s if d is None else d)
+    return out
 
 
 # -- small composites ----------------------------------------------------------------------

@@ -9,7 +9,8 @@ seed uses TF's default graph seed. With no seed at all, values are fresh entropy
 The kernels are the one stateful exception to pure kernels: each execution draws the next
 seed of its stream, so a traced graph re-running the op gets new values, as in TF. Graph
 passes must not fold or merge the ops in `STATEFUL_OPS`. Values are generated with
-`xp.random.default_rng` on the op's device; random ops have no gradient.
+`xp.random.default_rng` on the op's device; random ops have no gradient. While tracing, a
+shape known only at run time (`tf.shape(x)`) is the sampling op's input instead of its attr.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from eagerflow.core.dispatch import Primitive, execute
 from eagerflow.core.gradient_registry import no_gradient
 from eagerflow.core.tensor import Tensor
 from eagerflow.core.tensor_spec import TensorSpec
+from eagerflow.ops._shape_args import traced_shape
 from eagerflow.ops._shape_rules import broadcast_shapes
 
 DEFAULT_GRAPH_SEED = 87654321
@@ -126,25 +128,62 @@ def sample(xp: Any, seed: Any, dist: str, shape: tuple, dtype: dtypes.DType, **p
     return values.astype(np_dtype, copy=False)
 
 
-def _sampling_kernel(dist: str) -> Any:
-    def kernel(xp: Any, shape: tuple, dtype: dtypes.DType, key: Any, **params: Any) -> Any:
-        return sample(xp, _next_seed(key), dist, shape, dtype, **params)
+# While tracing, the shape may need run-time values (`tf.random.uniform(tf.shape(x))`): the
+# shape tensor becomes the op's input, the `shape` attr is None and `partial` keeps the dims
+# known at trace time (None where not; `partial` None: not even the rank).
+def runtime_shape(op: str, shape: tuple | None, shape_t: tuple) -> tuple:
+    """The shape a sampling kernel draws: the `shape` attr, or its shape input's values."""
+    if shape is not None:
+        return shape
+    dims = tuple(int(d) for d in shape_t[0].tolist())
+    if any(d < 0 for d in dims):
+        raise errors.InvalidArgumentError(
+            None, None, f"{op}: shape must be non-negative, got {list(dims)}"
+        )
+    return dims
+
+
+def sampling_spec(shape: tuple | None, partial: tuple | None, dtype: dtypes.DType) -> TensorSpec:
+    """The output spec of a sampling op with a static `shape` or run-time dims `partial`."""
+    if shape is not None:
+        return TensorSpec(list(shape), dtype)
+    return TensorSpec(None if partial is None else list(partial), dtype)
+
+
+def _sampling_kernel(op: str, dist: str) -> Any:
+    def kernel(
+        xp: Any,
+        *shape_t: Any,
+        shape: tuple | None,
+        dtype: dtypes.DType,
+        key: Any,
+        partial: Any = None,
+        **params: Any,
+    ) -> Any:
+        dims = runtime_shape(op, shape, shape_t)
+        return sample(xp, _next_seed(key), dist, dims, dtype, **params)
 
     return kernel
 
 
-def _sampling_rule(shape: tuple, dtype: dtypes.DType, **attrs: Any) -> TensorSpec:
-    return TensorSpec(list(shape), dtype)
+def _sampling_rule(
+    *shape_t: TensorSpec,
+    shape: tuple | None,
+    dtype: dtypes.DType,
+    partial: tuple | None = None,
+    **attrs: Any,
+) -> TensorSpec:
+    return sampling_spec(shape, partial, dtype)
 
 
-RANDOM_STANDARD_NORMAL = Primitive(
-    "RandomStandardNormal", _sampling_kernel("normal"), _sampling_rule
-)
-RANDOM_UNIFORM = Primitive("RandomUniform", _sampling_kernel("uniform"), _sampling_rule)
-RANDOM_UNIFORM_INT = Primitive("RandomUniformInt", _sampling_kernel("uniform_int"), _sampling_rule)
-TRUNCATED_NORMAL = Primitive(
-    "TruncatedNormal", _sampling_kernel("truncated_normal"), _sampling_rule
-)
+def _sampling_primitive(op: str, dist: str) -> Primitive:
+    return Primitive(op, _sampling_kernel(op, dist), _sampling_rule)
+
+
+RANDOM_STANDARD_NORMAL = _sampling_primitive("RandomStandardNormal", "normal")
+RANDOM_UNIFORM = _sampling_primitive("RandomUniform", "uniform")
+RANDOM_UNIFORM_INT = _sampling_primitive("RandomUniformInt", "uniform_int")
+TRUNCATED_NORMAL = _sampling_primitive("TruncatedNormal", "truncated_normal")
 
 
 def _shuffle_kernel(xp: Any, x: Any, key: Any) -> Any:
@@ -228,6 +267,24 @@ def shape_tuple(op: str, shape: Any) -> tuple:
     return dims
 
 
+def shape_args(op: str, shape: Any) -> tuple[tuple, dict]:
+    """The inputs and attrs that give a sampling op its shape.
+
+    A concrete shape is the `shape` attr (a tuple; no inputs). While tracing, a shape that
+    needs run-time values (a symbolic 1-D int tensor such as `tf.shape(x)`, or a list mixing
+    ints and symbolic scalars) becomes the op's input, with `shape=None` and `partial`.
+    """
+    traced = traced_shape(shape)
+    if traced is None:
+        return (), {"shape": shape_tuple(op, shape)}
+    shape_t, partial = traced
+    if not shape_t.dtype.is_integer:
+        raise TypeError(f"{op}: shape must be an integer tensor, got {shape_t.dtype.name}")
+    if shape_t.shape.rank not in (None, 1):
+        raise ValueError(f"{op}: shape must be a 1-D tensor, got shape {shape_t.shape}")
+    return (shape_t,), {"shape": None, "partial": partial}
+
+
 def _float_dtype(op: str, dtype: Any) -> dtypes.DType:
     dtype = dtypes.as_dtype(dtype)
     if not dtype.is_floating:
@@ -270,8 +327,8 @@ def _normal(
 ) -> Tensor:
     """`random.normal` and `random.truncated_normal`: standard draws of `prim`, scaled."""
     dtype = _float_dtype(f"random.{dist}", dtype)
-    attrs = {"shape": shape_tuple(prim.name, shape), "dtype": dtype}
-    values = execute(prim, (), {**attrs, "key": _stream_key(dist, seed)})
+    inputs, attrs = shape_args(prim.name, shape)
+    values = execute(prim, inputs, {**attrs, "dtype": dtype, "key": _stream_key(dist, seed)})
     return _scale_shift(values, stddev, mean, dtype)
 
 
@@ -324,19 +381,19 @@ def uniform(
         True
     """
     dtype = dtypes.as_dtype(dtype)
-    dims = shape_tuple("RandomUniform", shape)
+    inputs, attrs = shape_args("RandomUniform", shape)
     if dtype.is_integer:
         if maxval is None:
             raise ValueError(f"Must specify maxval for integer dtype {dtype.name}")
         low, high = _int_range("RandomUniformInt", minval, maxval)
-        attrs = {"shape": dims, "dtype": dtype, "minval": low, "maxval": high}
-        return execute(RANDOM_UNIFORM_INT, (), {**attrs, "key": _stream_key("uniform_int", seed)})
+        attrs = {**attrs, "dtype": dtype, "minval": low, "maxval": high}
+        key = _stream_key("uniform_int", seed)
+        return execute(RANDOM_UNIFORM_INT, inputs, {**attrs, "key": key})
     if not dtype.is_floating:
         raise ValueError(f"random.uniform: `dtype` must be floating or integer, got {dtype.name}")
     maxval = 1.0 if maxval is None else maxval
-    values = execute(
-        RANDOM_UNIFORM, (), {"shape": dims, "dtype": dtype, "key": _stream_key("uniform", seed)}
-    )
+    attrs = {**attrs, "dtype": dtype, "key": _stream_key("uniform", seed)}
+    values = execute(RANDOM_UNIFORM, inputs, attrs)
     return _to_range(values, minval, maxval, dtype)
 
 

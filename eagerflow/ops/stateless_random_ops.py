@@ -25,8 +25,10 @@ from eagerflow.ops.random_ops import (
     _int_range,
     _scale_shift,
     _to_range,
+    runtime_shape,
     sample,
-    shape_tuple,
+    sampling_spec,
+    shape_args,
 )
 
 _MASK64 = 0xFFFFFFFFFFFFFFFF
@@ -38,30 +40,46 @@ def _seed_words(seed: Any) -> int:
     return int(np.random.SeedSequence(words).generate_state(1, np.uint64)[0]) >> 1
 
 
-def _stateless_kernel(dist: str) -> Any:
-    def kernel(xp: Any, seed: Any, shape: tuple, dtype: dtypes.DType, **params: Any) -> Any:
-        return sample(xp, _seed_words(seed), dist, shape, dtype, **params)
+# Input 0 is the seed; a shape that needs run-time values while tracing is input 1 (with
+# `shape=None` and `partial`, as for the stateful ops in random_ops.py).
+def _stateless_kernel(op: str, dist: str) -> Any:
+    def kernel(
+        xp: Any,
+        seed: Any,
+        *shape_t: Any,
+        shape: tuple | None,
+        dtype: dtypes.DType,
+        partial: Any = None,
+        **params: Any,
+    ) -> Any:
+        dims = runtime_shape(op, shape, shape_t)
+        return sample(xp, _seed_words(seed), dist, dims, dtype, **params)
 
     return kernel
 
 
-def _stateless_rule(seed: TensorSpec, shape: tuple, dtype: dtypes.DType, **params: Any):
-    return TensorSpec(list(shape), dtype)
+def _stateless_rule(
+    seed: TensorSpec,
+    *shape_t: TensorSpec,
+    shape: tuple | None,
+    dtype: dtypes.DType,
+    partial: tuple | None = None,
+    **params: Any,
+) -> TensorSpec:
+    return sampling_spec(shape, partial, dtype)
 
 
-STATELESS_NORMAL = Primitive("StatelessRandomNormal", _stateless_kernel("normal"), _stateless_rule)
-STATELESS_UNIFORM = Primitive(
-    "StatelessRandomUniform", _stateless_kernel("uniform"), _stateless_rule
+def _stateless_primitive(op: str, dist: str) -> Primitive:
+    return Primitive(op, _stateless_kernel(op, dist), _stateless_rule)
+
+
+STATELESS_NORMAL = _stateless_primitive("StatelessRandomNormal", "normal")
+STATELESS_UNIFORM = _stateless_primitive("StatelessRandomUniform", "uniform")
+STATELESS_UNIFORM_INT = _stateless_primitive("StatelessRandomUniformInt", "uniform_int")
+STATELESS_UNIFORM_FULL_INT = _stateless_primitive(
+    "StatelessRandomUniformFullInt", "uniform_full_int"
 )
-STATELESS_UNIFORM_INT = Primitive(
-    "StatelessRandomUniformInt", _stateless_kernel("uniform_int"), _stateless_rule
-)
-STATELESS_UNIFORM_FULL_INT = Primitive(
-    "StatelessRandomUniformFullInt", _stateless_kernel("uniform_full_int"), _stateless_rule
-)
-STATELESS_TRUNCATED_NORMAL = Primitive(
-    "StatelessTruncatedNormal", _stateless_kernel("truncated_normal"), _stateless_rule
-)
+STATELESS_TRUNCATED_NORMAL = _stateless_primitive("StatelessTruncatedNormal", "truncated_normal")
 for _prim in (
     STATELESS_NORMAL,
     STATELESS_UNIFORM,
@@ -89,8 +107,9 @@ _PRIMITIVES = {
 
 
 def _draw(op: str, seed: Tensor, dist: str, shape: Any, dtype: Any, **params: Any) -> Tensor:
-    attrs = {"shape": shape_tuple(op, shape), "dtype": dtypes.as_dtype(dtype), **params}
-    return execute(_PRIMITIVES[dist], (seed,), attrs)
+    inputs, attrs = shape_args(op, shape)
+    attrs = {**attrs, "dtype": dtypes.as_dtype(dtype), **params}
+    return execute(_PRIMITIVES[dist], (seed, *inputs), attrs)
 
 
 def _normal(
