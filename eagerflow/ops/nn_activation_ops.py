@@ -54,7 +54,22 @@ def _grad_rule(g: Any, y: Any, **attrs: Any) -> Any:
 
 
 # -- relu / relu6 / leaky_relu -----------------------------------------------------------
-RELU = Primitive("Relu", lambda xp, x: xp.maximum(x, x.dtype.type(0)), rules.unary)
+_ROW_ZEROS_SIZE = 1 << 12  # elements from which maximum against a row of zeros pays off
+
+
+def _relu_kernel(xp: Any, x: Any) -> Any:
+    if x.size < _ROW_ZEROS_SIZE or not x.flags.c_contiguous:
+        return xp.maximum(x, x.dtype.type(0))
+    # NumPy's maximum against a scalar misses its vector loop; against a row of zeros (rows of
+    # at least 256 elements) it is 2-3x faster, with bitwise the same results (NaN, -0.0).
+    row, axis = 1, x.ndim
+    while axis > 0 and row < 256:
+        axis -= 1
+        row *= x.shape[axis]
+    return xp.maximum(x.reshape(-1, row), xp.zeros(row, dtype=x.dtype)).reshape(x.shape)
+
+
+RELU = Primitive("Relu", _relu_kernel, rules.unary)
 RELU_GRAD = Primitive("ReluGrad", lambda xp, g, y: g * (y > 0), _grad_rule)
 RELU6 = Primitive("Relu6", lambda xp, x: xp.clip(x, x.dtype.type(0), x.dtype.type(6)), rules.unary)
 RELU6_GRAD = Primitive("Relu6Grad", lambda xp, g, x: g * ((x > 0) & (x < 6)), _grad_rule)
