@@ -47,11 +47,15 @@ def _reduction_rule(x: TensorSpec, axis: tuple, keepdims: bool) -> TensorSpec:
 
 
 # `dtype=x.dtype`: NumPy would widen int32 sums to int64; TF keeps the input dtype.
-SUM = Primitive(
-    "Sum",
-    lambda xp, x, axis, keepdims: xp.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype),
-    _reduction_rule,
-)
+def _sum_kernel(xp: Any, x: Any, axis: tuple, keepdims: bool) -> Any:
+    # Half precision accumulates in float32, as TF's kernels do: a float16 running sum stops
+    # growing at 2048 when adding ones.
+    if x.dtype == xp.float16:
+        return xp.sum(x, axis=axis, keepdims=keepdims, dtype=xp.float32).astype(x.dtype)
+    return xp.sum(x, axis=axis, keepdims=keepdims, dtype=x.dtype)
+
+
+SUM = Primitive("Sum", _sum_kernel, _reduction_rule)
 
 
 def expand_reduced(grad: Tensor, x: Tensor, axis: tuple, keepdims: bool) -> Tensor:

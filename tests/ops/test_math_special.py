@@ -359,3 +359,9 @@ def test_top_k_partition_path_breaks_ties_like_a_stable_sort() -> None:
         np.testing.assert_array_equal(values.numpy(), np.take_along_axis(x, want, -1))
     lowest = tf.constant([np.iinfo(np.int32).min, 0, 5], tf.int32)
     np.testing.assert_array_equal(tf.math.top_k(lowest, 3).indices.numpy(), [2, 1, 0])
+
+
+def test_float16_sums_accumulate_in_float32() -> None:
+    ones = tf.ones([24000], tf.float16)
+    total = tf.reduce_sum(ones)
+    assert total.dtype == tf.float16 and float(total) == 24000.0
