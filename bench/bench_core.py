@@ -12,11 +12,10 @@ import numpy as np
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from _chain import CHAIN_LENGTH, chain  # noqa: E402
 from _timing import best_time, report  # noqa: E402
 
 import eagerflow as tf  # noqa: E402
-
-CHAIN_LENGTH = 50  # ops: repeating (mul, add, tanh)
 
 
 def bench_scalar_add() -> None:
@@ -57,15 +56,7 @@ def _chain_numpy(x0: np.ndarray, w: np.ndarray) -> np.ndarray:
 def _chain_eagerflow(x0: tf.Tensor, w: tf.Tensor) -> tf.Tensor:
     with tf.GradientTape() as tape:
         tape.watch(x0)
-        x = x0
-        for i in range(CHAIN_LENGTH):
-            kind = i % 3
-            if kind == 0:
-                x = x * w
-            elif kind == 1:
-                x = x + w
-            else:
-                x = tf.tanh(x)
+        x = chain(tf, x0, w)
     return tape.gradient(x, x0)
 
 
