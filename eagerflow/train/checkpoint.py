@@ -15,21 +15,36 @@ from __future__ import annotations
 
 import os
 import threading
-from typing import Any, Callable
+from typing import Any, Callable, Iterator
 
 import numpy as np
 
+from eagerflow.core import backend
 from eagerflow.core.variable import Variable
-from eagerflow.train import checkpoint_format, checkpoint_management, keras_trackable, restore
+from eagerflow.train import (
+    checkpoint_format,
+    checkpoint_management,
+    checkpoint_options,
+    keras_trackable,
+    restore,
+)
 from eagerflow.train.trackable import Node, build_graph, may_hold_state, path_text
 
 _ = keras_trackable  # imported for its rules: Keras models and optimizers get TF edge names
 
 
-def _host_array(variable: Variable) -> np.ndarray:
+def _captured_value(variable: Variable) -> Any:
+    """The variable's array of this moment: a host array, or a device array (copied later)."""
     value = variable._value
-    array = value if type(value) is np.ndarray else np.asarray(variable)
-    return _fixed_width_strings(array, variable) if array.dtype.hasobject else array
+    if type(value) is not np.ndarray:
+        return value  # device memory: copied to the host while the file is written
+    return _fixed_width_strings(value, variable) if value.dtype.hasobject else value
+
+
+def _host_arrays(values: list[tuple[str, Any]]) -> Iterator[tuple[str, np.ndarray]]:
+    """`(key, host array)` pairs, copying device arrays one at a time as the file asks."""
+    for key, value in values:
+        yield key, backend.to_device(value, backend.CPU)
 
 
 def _fixed_width_strings(array: np.ndarray, variable: Variable) -> np.ndarray:
@@ -70,24 +85,30 @@ def _metadata(nodes: list[Node]) -> dict:
     }
 
 
-def capture_object_graph(root: Any) -> tuple[dict, list[tuple[str, np.ndarray]]]:
-    """The metadata and `(key, host array)` pairs of every variable reachable from `root`.
+def capture_object_graph(root: Any) -> tuple[dict, list[tuple[str, Any]]]:
+    """The metadata and `(key, array)` pairs of every variable reachable from `root`.
 
-    The arrays are the variables' current ones (host copies for device variables): later
-    assignments replace a variable's array instead of writing into it, so they stay valid.
+    The arrays are the variables' current ones (device arrays stay on their device until
+    written): later assignments replace a variable's array instead of writing into it, so
+    they stay valid.
     """
     nodes = build_graph(root)
     for node in nodes:
         if node.is_variable and not node.path:
             raise ValueError("Checkpoint: the root of a checkpoint cannot be a variable.")
-    arrays = [("/".join(node.path), _host_array(node.obj)) for node in nodes if node.is_variable]
-    return _metadata(nodes), arrays
+    values = [("/".join(n.path), _captured_value(n.obj)) for n in nodes if n.is_variable]
+    return _metadata(nodes), values
 
 
-def save_object_graph(root: Any, prefix: str) -> str:
+def write_captured(path: str, metadata: dict, values: list, sync: bool | None = None) -> None:
+    """Writes what `capture_object_graph` returned to checkpoint `path`."""
+    checkpoint_format.write_file(path, metadata, _host_arrays(values), sync)
+
+
+def save_object_graph(root: Any, prefix: str, options: Any = None) -> str:
     """Writes every variable reachable from `root` to checkpoint `prefix`; returns `prefix`."""
-    metadata, arrays = capture_object_graph(root)
-    checkpoint_format.write_file(prefix, metadata, arrays)
+    metadata, values = capture_object_graph(root)
+    write_captured(prefix, metadata, values, checkpoint_options.sync_to_disk(options))
     return os.fspath(prefix)
 
 
@@ -166,21 +187,27 @@ class Checkpoint:
         counter = self.save_counter
         counter.assign_add(np.int64(1))
         path = f"{os.fspath(file_prefix)}-{int(counter.numpy())}"
+        sync = checkpoint_options.sync_to_disk(options)
 
         def record() -> None:
-            checkpoint_management.update_checkpoint_state(os.path.dirname(path), path, [path])
+            checkpoint_management.update_checkpoint_state(
+                os.path.dirname(path), path, [path], sync_to_disk=sync
+            )
 
         return self._write(path, options, then=record)
 
     def _write(self, path: str, options: Any, then: Callable[[], None] | None) -> str:
         self.sync()
-        metadata, arrays = capture_object_graph(self)
-        if options is None or not getattr(options, "enable_async", False):
-            checkpoint_format.write_file(path, metadata, arrays)
+        metadata, values = capture_object_graph(self)
+        sync = checkpoint_options.sync_to_disk(options)
+        if not getattr(options, "enable_async", False):
+            write_captured(path, metadata, values, sync)
             if then is not None:
                 then()
             return path
-        job = _AsyncWrite(path, metadata, arrays, then)
+        # Device arrays come to the host now: holding them until the write ends would keep
+        # a second copy of every variable in device memory while training goes on.
+        job = _AsyncWrite(path, metadata, list(_host_arrays(values)), sync, then)
         object.__setattr__(self, "_writing", job)
         job.start()
         return path
@@ -217,11 +244,17 @@ class _AsyncWrite:
     """One checkpoint file written by a thread (not a daemon: the interpreter waits for it)."""
 
     def __init__(
-        self, path: str, metadata: dict, arrays: list, then: Callable[[], None] | None
+        self,
+        path: str,
+        metadata: dict,
+        values: list,
+        sync: bool | None,
+        then: Callable[[], None] | None,
     ) -> None:
         self._path = path
         self._metadata = metadata
-        self._arrays = arrays
+        self._values = values
+        self._sync = sync
         self._then = then
         self._error: BaseException | None = None
         self._thread = threading.Thread(target=self._run, name=f"checkpoint {path}")
@@ -231,13 +264,13 @@ class _AsyncWrite:
 
     def _run(self) -> None:
         try:
-            checkpoint_format.write_file(self._path, self._metadata, self._arrays)
+            write_captured(self._path, self._metadata, self._values, self._sync)
             if self._then is not None:
                 self._then()
         except BaseException as exc:  # re-raised by wait()
             self._error = exc
         finally:
-            self._arrays = []
+            self._values = []
 
     def wait(self) -> None:
         self._thread.join()

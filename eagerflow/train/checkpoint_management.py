@@ -10,7 +10,8 @@ directory when they are inside it:
     all_model_checkpoint_timestamps: 1764219060.5
     last_preserved_timestamp: 1764218990.0
 
-It is replaced atomically and only after the checkpoint it names is complete on disk.
+It is replaced atomically (fsync'ed only when the save asks, as the checkpoint file) and only
+after the checkpoint it names is complete.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from eagerflow.train import checkpoint_format
+from eagerflow.train import checkpoint_format, checkpoint_options
 
 STATE_FILE = "checkpoint"
 
@@ -58,8 +59,14 @@ def update_checkpoint_state(
     all_model_checkpoint_paths: list[str] | None = None,
     all_model_checkpoint_timestamps: list[float] | None = None,
     last_preserved_timestamp: float | None = None,
+    *,
+    sync_to_disk: bool | None = None,
 ) -> None:
-    """Atomically rewrites `<save_dir>/checkpoint` to name `model_checkpoint_path` as latest."""
+    """Atomically rewrites `<save_dir>/checkpoint` to name `model_checkpoint_path` as latest.
+
+    `sync_to_disk` (eagerflow extension) as `CheckpointOptions.experimental_sync_to_disk`:
+    True fsyncs the file and the directory, None takes the process default.
+    """
     paths = list(all_model_checkpoint_paths or [model_checkpoint_path])
     if model_checkpoint_path not in paths:
         paths.append(model_checkpoint_path)
@@ -72,7 +79,7 @@ def update_checkpoint_state(
     if last_preserved_timestamp is not None:
         lines.append(f"last_preserved_timestamp: {last_preserved_timestamp!r}")
     path = os.path.join(save_dir, STATE_FILE)
-    checkpoint_format.atomic_write_text(path, "\n".join(lines) + "\n")
+    checkpoint_format.atomic_write_text(path, "\n".join(lines) + "\n", sync_to_disk)
 
 
 def get_checkpoint_state(checkpoint_dir: str, latest_filename: str | None = None) -> Any:
@@ -129,11 +136,13 @@ def checkpoint_exists(checkpoint_prefix: str) -> bool:
 
 
 def remove_checkpoint(checkpoint_prefix: str) -> None:
-    """Deletes the files of checkpoint `checkpoint_prefix` (no error if already gone)."""
-    try:
-        os.remove(checkpoint_format.data_path(checkpoint_prefix))
-    except FileNotFoundError:
-        pass
+    """Deletes the files of checkpoint `checkpoint_prefix`, `.ckpt` or version-1 `.npz`
+    (no error if already gone)."""
+    for name in checkpoint_format.checkpoint_files(checkpoint_prefix):
+        try:
+            os.remove(name)
+        except FileNotFoundError:
+            pass
 
 
 class CheckpointManager:
@@ -252,11 +261,14 @@ class CheckpointManager:
         kept = list(self._maybe_delete)
         stamps = list(self._maybe_delete.values())
         preserved = self._last_preserved_timestamp
+        sync = checkpoint_options.sync_to_disk(options)
 
         def finish() -> None:
             # The state file moves on before old files go: a crash in between leaves stray
             # files, never a state file that names a deleted checkpoint.
-            update_checkpoint_state(self._directory, path, kept, stamps, preserved)
+            update_checkpoint_state(
+                self._directory, path, kept, stamps, preserved, sync_to_disk=sync
+            )
             for old in expired:
                 remove_checkpoint(old)
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 import os
 from typing import Any
 
-from eagerflow.train import checkpoint_format, checkpoint_management
+from eagerflow.train import checkpoint_format, checkpoint_management, checkpoint_options
 from eagerflow.train.checkpoint import restore_object_graph, save_object_graph
 
 _HDF5_SUFFIXES = (".h5", ".hdf5", ".keras")
@@ -28,7 +28,7 @@ def _check_format(filepath: str, save_format: Any, function: str) -> str:
         raise ValueError(
             f"{function}: HDF5/.keras files are not supported; got {path!r} "
             f"(save_format={save_format!r}). Use a path without that suffix: weights are "
-            "written as an eagerflow checkpoint (<path>.npz, see docs/checkpoints.md)."
+            "written as an eagerflow checkpoint (<path>.ckpt, see docs/checkpoints.md)."
         )
     if save_format not in (None, "tf", "npz"):
         raise ValueError(f"{function}: unknown save_format {save_format!r}; use 'tf' or None.")
@@ -38,18 +38,19 @@ def _check_format(filepath: str, save_format: Any, function: str) -> str:
 def save_weights(
     model: Any, filepath: str, overwrite: bool = True, save_format: Any = None, options: Any = None
 ) -> None:
-    """Writes every weight reachable from `model` to checkpoint `filepath` (atomically).
+    """Writes every weight reachable from `model` to checkpoint `<filepath>.ckpt` (atomically).
 
     Also records `filepath` as the latest checkpoint of its directory, so that
     `tf.train.latest_checkpoint(directory)` finds it.
     """
     path = _check_format(filepath, save_format, "save_weights")
-    if not overwrite and checkpoint_format.exists(path):
-        raise FileExistsError(
-            f"save_weights: {checkpoint_format.data_path(path)!r} exists and overwrite=False."
-        )
-    save_object_graph(model, path)
-    checkpoint_management.update_checkpoint_state(os.path.dirname(path), path, [path])
+    existing = checkpoint_format.checkpoint_files(path)
+    if not overwrite and existing:
+        raise FileExistsError(f"save_weights: {existing[0]!r} exists and overwrite=False.")
+    save_object_graph(model, path, options)
+    checkpoint_management.update_checkpoint_state(
+        os.path.dirname(path), path, [path], sync_to_disk=checkpoint_options.sync_to_disk(options)
+    )
 
 
 def load_weights(

@@ -54,7 +54,7 @@ def test_manager_async_save_and_retention(tmp_path):
         v.assign(float(value))
         manager.save(options=ASYNC)
     checkpoint.sync()
-    assert sorted(os.listdir(tmp_path)) == ["checkpoint", "ckpt-3.npz", "ckpt-4.npz"]
+    assert sorted(os.listdir(tmp_path)) == ["checkpoint", "ckpt-3.ckpt", "ckpt-4.ckpt"]
     assert train.latest_checkpoint(str(tmp_path)) == str(tmp_path / "ckpt-4")
     checkpoint.restore(manager.latest_checkpoint).assert_consumed()
     assert float(v) == 3.0

@@ -62,14 +62,14 @@ def test_kill_during_the_write_keeps_the_previous_checkpoint(tmp_path):
     v.assign(np.full((256, 1024), 1.0, np.float32))
     manager.save()
     v.assign(np.full((256, 1024), 2.0, np.float32))
-    header = checkpoint_format._npy_header
+    tensor_bytes = checkpoint_format._tensor_bytes
 
     def stall(array):
         print("WRITING", flush=True)
         time.sleep(60)
-        return header(array)
+        return tensor_bytes(array)
 
-    checkpoint_format._npy_header = stall
+    checkpoint_format._tensor_bytes = stall
     manager.save()
     """
     process = _start(script, tmp_path)
@@ -79,14 +79,14 @@ def test_kill_during_the_write_keeps_the_previous_checkpoint(tmp_path):
     finally:
         _kill(process)
     names = os.listdir(tmp_path)
-    assert "ckpt-2.npz" not in names
-    assert any(name.startswith(".ckpt-2.npz.tmp-") for name in names)  # the torn write
+    assert "ckpt-2.ckpt" not in names
+    assert any(name.startswith(".ckpt-2.ckpt.tmp-") for name in names)  # the torn write
     latest, value = _restored_value(tmp_path)
     assert latest == str(tmp_path / "ckpt-1")
     assert np.all(value == 1.0)
     # A new manager removes the dead writer's temporary file.
     train.CheckpointManager(train.Checkpoint(), str(tmp_path), max_to_keep=1)
-    assert sorted(os.listdir(tmp_path)) == ["checkpoint", "ckpt-1.npz"]
+    assert sorted(os.listdir(tmp_path)) == ["checkpoint", "ckpt-1.ckpt"]
 
 
 def test_kill_at_an_arbitrary_moment_of_repeated_saves(tmp_path):
@@ -106,7 +106,7 @@ def test_kill_at_an_arbitrary_moment_of_repeated_saves(tmp_path):
     number = int(latest.rsplit("-", 1)[1])
     assert np.all(value == float(number))
     for name in os.listdir(tmp_path):
-        if name.endswith(".npz") and not name.startswith("."):
+        if name.endswith(".ckpt") and not name.startswith("."):
             reader = train.load_checkpoint(str(tmp_path / name))
-            assert reader.get_tensor("v")[0, 0] == float(name[len("ckpt-") : -len(".npz")])
+            assert reader.get_tensor("v")[0, 0] == float(name[len("ckpt-") : -len(".ckpt")])
             reader.close()

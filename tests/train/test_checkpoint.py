@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import zipfile
 
 import numpy as np
 import pytest
@@ -80,12 +79,16 @@ class _Plain:
         self.note = "not state"
 
 
+def _keys(path: str) -> set[str]:
+    with train.load_checkpoint(path) as reader:
+        return set(reader.keys())
+
+
 def test_module_and_user_object_round_trip(tmp_path):
     obj = _Plain()
     checkpoint = train.Checkpoint(obj=obj)
     path = checkpoint.write(str(tmp_path / "c"))
-    keys = set(np.load(path + ".npz").files) - {"checkpoint.json"}
-    assert keys == {"obj/net/w", "obj/net/blocks/0", "obj/net/blocks/1/scale", "obj/_step"}
+    assert _keys(path) == {"obj/net/w", "obj/net/blocks/0", "obj/net/blocks/1/scale", "obj/_step"}
     fresh = _Plain()
     fresh.net.w.assign(np.zeros((2, 2), np.float32))
     fresh.net.blocks[1]["scale"].assign(0.0)
@@ -100,34 +103,44 @@ def test_shared_variable_is_saved_once_and_restored_through_both_paths(tmp_path)
     shared = tf.Variable(5.0)
     checkpoint = train.Checkpoint(a=[shared], b={"s": shared})
     path = checkpoint.write(str(tmp_path / "c"))
-    assert set(np.load(path + ".npz").files) == {"checkpoint.json", "a/0"}
+    assert _keys(path) == {"a/0"}
     shared.assign(0.0)
     checkpoint.read(path).assert_consumed()
     assert float(shared) == 5.0
 
 
-def test_file_is_plain_npz_with_json_metadata_and_no_pickle(tmp_path):
+def test_file_is_raw_bytes_then_json_index_and_footer_readable_with_numpy_alone(tmp_path):
     v = tf.Variable(np.arange(4, dtype=np.int32))
     path = train.Checkpoint(layer={"kernel": v}).write(str(tmp_path / "c"))
-    with np.load(path + ".npz", allow_pickle=False) as data:
-        np.testing.assert_array_equal(data["layer/kernel"], np.arange(4))
-        metadata = json.loads(data["checkpoint.json"])
-    assert metadata["format"] == "eagerflow-checkpoint"
+    # The NumPy-only reader of docs/checkpoints.md.
+    with open(path + ".ckpt", "rb") as f:
+        f.seek(-16, 2)
+        length = int(np.frombuffer(f.read(8), "<u8")[0])
+        assert f.read(8) == b"\x89EFCKPT\n"
+        f.seek(-16 - length, 2)
+        index = json.loads(f.read(length))
+        entry = index["tensors"]["layer/kernel"]
+        f.seek(entry["offset"])
+        kernel = np.frombuffer(f.read(entry["nbytes"]), entry["dtype"]).reshape(entry["shape"])
+        f.seek(0)
+        assert f.read(8) == b"\x89EFCKPT\n"
+    np.testing.assert_array_equal(kernel, np.arange(4))
+    assert entry["dtype"] == "<i4" and entry["offset"] % 64 == 0
+    metadata = index["metadata"]
+    assert metadata["format"] == "eagerflow-checkpoint" and metadata["version"] == 2
     node = next(n for n in metadata["nodes"] if n.get("tensor") == "layer/kernel")
     assert node["dtype"] == "int32" and node["shape"] == [4]
-    with zipfile.ZipFile(path + ".npz") as archive:
-        assert archive.namelist()[0] == "checkpoint.json"
-    reader = train.load_checkpoint(path)
-    assert reader.keys() == ["layer/kernel"]
-    np.testing.assert_array_equal(reader.get_tensor("layer/kernel"), np.arange(4))
-    reader.close()
+    with train.load_checkpoint(path) as reader:
+        assert reader.keys() == ["layer/kernel"]
+        assert reader.metadata == metadata
+        np.testing.assert_array_equal(reader.get_tensor("layer/kernel"), np.arange(4))
     assert train.list_variables(path) == [("layer/kernel", [4])]
 
 
 def test_dict_keys_with_slashes_are_escaped(tmp_path):
     v = tf.Variable(1.0)
     path = train.Checkpoint(d={"a/b.c": v}).write(str(tmp_path / "c"))
-    assert "d/a.Sb..c" in np.load(path + ".npz").files
+    assert "d/a.Sb..c" in _keys(path)
 
 
 def test_restore_none_is_initialization_only():
@@ -167,7 +180,7 @@ def test_partial_restore_status_and_report(tmp_path):
 
 def test_restore_that_matches_nothing_warns_naming_the_file(tmp_path):
     path = train.Checkpoint(a=tf.Variable(1.0)).write(str(tmp_path / "c"))
-    with pytest.warns(UserWarning, match=r"nothing in .*c\.npz.* matched"):
+    with pytest.warns(UserWarning, match=r"nothing in .*c\.ckpt.* matched"):
         train.Checkpoint(other=tf.Variable(0.0)).read(path)
     numbered = train.Checkpoint(a=tf.Variable(1.0)).save(str(tmp_path / "ckpt"))
     with pytest.warns(UserWarning, match=r"saved top-level names: \['a', 'save_counter'\]"):
@@ -206,6 +219,9 @@ def test_missing_and_corrupt_files_raise(tmp_path):
     (tmp_path / "bad.npz").write_bytes(b"not a zip")
     with pytest.raises(tf.errors.DataLossError, match="not a readable checkpoint"):
         train.Checkpoint(v=tf.Variable(1.0)).restore(str(tmp_path / "bad"))
+    (tmp_path / "worse.ckpt").write_bytes(b"\x89EFCKPT\n and then nothing useful")
+    with pytest.raises(tf.errors.DataLossError, match="not a readable checkpoint"):
+        train.Checkpoint(v=tf.Variable(1.0)).restore(str(tmp_path / "worse"))
 
 
 def test_checkpoint_rejects_non_trackable_values():
@@ -216,7 +232,7 @@ def test_checkpoint_rejects_non_trackable_values():
 def test_no_temporary_files_left_behind(tmp_path):
     checkpoint = train.Checkpoint(v=tf.Variable(1.0))
     checkpoint.save(str(tmp_path / "ckpt"))
-    assert sorted(os.listdir(tmp_path)) == ["checkpoint", "ckpt-1.npz"]
+    assert sorted(os.listdir(tmp_path)) == ["checkpoint", "ckpt-1.ckpt"]
 
 
 def test_string_and_bool_variables(tmp_path):
@@ -225,8 +241,8 @@ def test_string_and_bool_variables(tmp_path):
     flag = tf.Variable(True)
     checkpoint = train.Checkpoint(words=words, raw=raw, flag=flag)
     path = checkpoint.write(str(tmp_path / "c"))
-    with np.load(path + ".npz", allow_pickle=False) as data:
-        assert data["words"].tolist() == ["alpha", "beta"]
+    with train.load_checkpoint(path) as reader:
+        assert reader.get_tensor("words").tolist() == ["alpha", "beta"]  # '<U5', no pickle
     words.assign(np.array(["", ""], dtype=object))
     raw.assign(np.array([b"", b""], dtype=object))
     flag.assign(False)

@@ -28,7 +28,7 @@ def test_keeps_the_newest_max_to_keep(tmp_path):
     assert paths == [str(tmp_path / f"ckpt-{i}") for i in range(1, 5)]
     assert manager.checkpoints == paths[-2:]
     assert manager.latest_checkpoint == paths[-1]
-    assert _files(tmp_path) == ["checkpoint", "ckpt-3.npz", "ckpt-4.npz"]
+    assert _files(tmp_path) == ["checkpoint", "ckpt-3.ckpt", "ckpt-4.ckpt"]
     assert train.latest_checkpoint(str(tmp_path)) == paths[-1]
     state = train.get_checkpoint_state(str(tmp_path))
     assert state.all_model_checkpoint_paths == paths[-2:]
@@ -54,7 +54,7 @@ def test_new_manager_recovers_the_directory_state(tmp_path):
     assert second.latest_checkpoint == saved[-1]
     assert second.checkpoints == saved
     second.save()
-    assert _files(tmp_path) == ["checkpoint", "ckpt-3.npz", "ckpt-4.npz"]
+    assert _files(tmp_path) == ["checkpoint", "ckpt-3.ckpt", "ckpt-4.ckpt"]
 
 
 def test_restore_or_initialize(tmp_path):
@@ -82,7 +82,7 @@ def test_keep_checkpoint_every_n_hours_spares_old_ones(tmp_path, monkeypatch):
     for minutes in (10, 20, 80, 90):  # ckpt-3 at 80 min is >= 1 h after the start
         clock[0] = 1_000_000.0 + 60 * minutes
         manager.save()
-    assert _files(tmp_path) == ["checkpoint", "ckpt-3.npz", "ckpt-4.npz"]
+    assert _files(tmp_path) == ["checkpoint", "ckpt-3.ckpt", "ckpt-4.ckpt"]
     assert manager.checkpoints == [str(tmp_path / "ckpt-4")]
 
 

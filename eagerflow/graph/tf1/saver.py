@@ -1,9 +1,11 @@
 """`tf.compat.v1.train.Saver`: name-based checkpoints of variables, saved through a session.
 
 A Saver checkpoint keys each tensor by its variable's name (`layer1/w`), not by object path
-as `tf.train.Checkpoint` does; it uses the same file format (`train/checkpoint_format.py`,
-readable by `tf.train.load_checkpoint` / `list_variables`) and the same `checkpoint` state
-file, so `tf.train.latest_checkpoint` finds it. In a graph, values are read and restored
+as `tf.train.Checkpoint` does; it uses the same file format (`<prefix>.ckpt`,
+`train/checkpoint_format.py`, readable by `tf.train.load_checkpoint` / `list_variables`; older
+`.npz` checkpoints are read too) and the same `checkpoint` state file, so
+`tf.train.latest_checkpoint` finds it. Durability follows `EAGERFLOW_CHECKPOINT_FSYNC`
+(docs/checkpoints.md). In a graph, values are read and restored
 through the session: a restore feeds the saved arrays to one assign op per variable, built
 once.
 """

@@ -32,7 +32,7 @@ def test_save_and_restore_through_sessions(tmp_path) -> None:
             saved = sess.run(w)
     assert path == os.path.join(tmp_path, "model-3")
     assert saver.last_checkpoints == [os.path.join(tmp_path, f"model-{i}") for i in (2, 3)]
-    assert sorted(os.listdir(tmp_path)) == ["checkpoint", "model-2.npz", "model-3.npz"]
+    assert sorted(os.listdir(tmp_path)) == ["checkpoint", "model-2.ckpt", "model-3.ckpt"]
     assert tf.train.latest_checkpoint(str(tmp_path)) == path
     assert tf.train.list_variables(str(tmp_path)) == [("global_step", []), ("m/w", [2, 2])]
     with tf.Graph().as_default():
