@@ -127,6 +127,18 @@ def test_precision_recall_top_k():
         metrics.Recall(top_k=0)
 
 
+def test_precision_recall_top_k_counts_low_scores_as_positive():
+    # Keras: with top_k and no thresholds, every top-k entry is a positive prediction, however
+    # small its score (the default threshold is -inf, not 0.5). Row 1: top 2 = classes 2, 3
+    # (label 3: one tp, one fp); row 2: top 2 = classes 0, 1 (label 2: one fn, two fp).
+    y_true = [[0, 0, 0, 1], [0, 0, 1, 0]]
+    y_pred = [[0.1, 0.05, 0.3, 0.2], [0.3, 0.25, 0.2, 0.1]]
+    assert float(metrics.Recall(top_k=2)(y_true, y_pred)) == 0.5  # tp 1, fn 1
+    assert float(metrics.Precision(top_k=2)(y_true, y_pred)) == 0.25  # tp 1, fp 3
+    # explicit thresholds still apply after the top-k filter
+    assert float(metrics.Recall(top_k=2, thresholds=0.25)(y_true, y_pred)) == 0.0
+
+
 def test_confusion_counts_by_hand():
     y_true, y_pred = [0, 1, 1, 1, 0], [1, 0, 1, 1, 0.2]
     assert float(metrics.TruePositives()(y_true, y_pred)) == 2.0

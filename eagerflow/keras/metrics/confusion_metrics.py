@@ -25,6 +25,7 @@ from eagerflow.ops import (
 )
 
 _EPSILON = 1e-7
+_NEG_INF = -1e10  # Keras's metrics_utils.NEG_INF
 
 
 def _filter_top_k(y_pred: Tensor, k: int) -> Tensor:
@@ -33,7 +34,7 @@ def _filter_top_k(y_pred: Tensor, k: int) -> Tensor:
     mask = reduction_ops.reduce_sum(
         gather_ops.one_hot(indices, y_pred.shape[-1], dtype=y_pred.dtype), axis=-2
     )
-    return y_pred * mask + -1e10 * (1.0 - mask)
+    return y_pred * mask + _NEG_INF * (1.0 - mask)
 
 
 def _confusion_counts(
@@ -99,9 +100,12 @@ class _ThresholdMetric(Metric):
         self.top_k = top_k
         self.init_thresholds = thresholds
         self._single = thresholds is None or np.ndim(thresholds) == 0
-        values = [0.5] if thresholds is None else list(np.atleast_1d(thresholds))
-        for t in values:
-            if not 0.0 <= t <= 1.0:
+        # Keras's default: 0.5, or with top_k every prediction kept by the top-k filter.
+        if thresholds is None:
+            values = [0.5 if top_k is None else _NEG_INF]
+        else:
+            values = list(np.atleast_1d(thresholds))
+            if not all(0.0 <= t <= 1.0 for t in values):
                 raise ValueError(
                     f"{type(self).__name__}: thresholds must be in [0, 1], got {thresholds!r}."
                 )
