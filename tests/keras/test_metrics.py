@@ -139,6 +139,18 @@ def test_precision_recall_top_k_counts_low_scores_as_positive():
     assert float(metrics.Recall(top_k=2, thresholds=0.25)(y_true, y_pred)) == 0.0
 
 
+def test_confusion_metrics_apply_per_sample_weights_to_every_class():
+    # (batch,) weights on (batch, classes) labels weight whole rows, as in Keras.
+    y_true = [[0, 1], [1, 0]]
+    y_pred = [[0.2, 0.9], [0.3, 0.8]]  # row 0: tp at class 1; row 1: fn at 0, fp at 1
+    weights = [1.0, 3.0]
+    assert float(metrics.Recall()(y_true, y_pred, sample_weight=weights)) == 0.25
+    assert float(metrics.Precision()(y_true, y_pred, sample_weight=weights)) == 0.25
+    assert float(metrics.Precision(class_id=1)(y_true, y_pred, sample_weight=weights)) == 0.25
+    assert float(metrics.Recall(class_id=0)(y_true, y_pred, sample_weight=weights)) == 0.0
+    assert float(metrics.FalseNegatives()(y_true, y_pred, sample_weight=weights)) == 3.0
+
+
 def test_confusion_counts_by_hand():
     y_true, y_pred = [0, 1, 1, 1, 0], [1, 0, 1, 1, 0.2]
     assert float(metrics.TruePositives()(y_true, y_pred)) == 2.0

@@ -50,20 +50,24 @@ def _confusion_counts(
     y_pred = cast_ops.cast(convert_to_tensor(y_pred), dtypes.float32)
     y_true = cast_ops.cast(convert_to_tensor(y_true), dtypes.float32)
     y_pred, y_true = same_rank(y_pred, y_true)
+    weights = None
+    if sample_weight is not None:
+        # Keras: the weights get a trailing axis, dropped again when that makes their rank
+        # exceed the labels', so (batch,) weights apply per sample to (batch, classes) labels.
+        weights = cast_ops.cast(convert_to_tensor(sample_weight), dtypes.float32)
+        _, weights = same_rank(y_true, array_ops.expand_dims(weights, -1))
     if top_k is not None:
         y_pred = _filter_top_k(y_pred, top_k)
-    if class_id is not None:
-        y_true = y_true[..., class_id]
-        y_pred = y_pred[..., class_id]
-    y_pred = array_ops.reshape(y_pred, [1, -1])
-    y_true = array_ops.reshape(y_true, [1, -1])
-    if sample_weight is None:
+    if class_id is not None:  # keeps the axis, to broadcast with the weights
+        y_true = y_true[..., class_id : class_id + 1]
+        y_pred = y_pred[..., class_id : class_id + 1]
+    if weights is None:
         weights = array_ops.ones_like(y_pred)
     else:
-        weights = cast_ops.cast(convert_to_tensor(sample_weight), dtypes.float32)
-        weights = array_ops.reshape(
-            array_ops.broadcast_to(weights, array_ops.shape(y_true)), [1, -1]
-        )
+        weights = array_ops.broadcast_to(weights, array_ops.shape(y_pred))
+    y_pred = array_ops.reshape(y_pred, [1, -1])
+    y_true = array_ops.reshape(y_true, [1, -1])
+    weights = array_ops.reshape(weights, [1, -1])
     predicted = math_ops.greater(y_pred, array_ops.expand_dims(thresholds, 1))
     positive = math_ops.greater(y_true, 0.5)
     not_predicted = logical_ops.logical_not(predicted)
