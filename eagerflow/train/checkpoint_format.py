@@ -17,8 +17,8 @@ checkpoints of earlier releases are still read (`checkpoint_format_v1.py`).
 Writes are atomic: the file is written under a temporary name in the same directory and
 renamed over the final name with `os.replace`, so a crash or SIGKILL mid-write leaves at most a
 stray `.<name>.tmp-*` file, never a partial checkpoint under the real name. As TensorFlow's
-BundleWriter, nothing is fsync'ed by default: that protects against power loss and OS
-crashes only, at the price of waiting for the disk. `sync=True` (from
+BundleWriter, nothing is fsync'ed by default: an fsync would add protection against power
+loss and OS crashes only, and costs waiting for the disk. `sync=True` (from
 `CheckpointOptions(experimental_sync_to_disk=True)`, or `EAGERFLOW_CHECKPOINT_FSYNC=1` for the
 whole process) syncs the file before the rename and the directory after it.
 """
