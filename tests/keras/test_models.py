@@ -215,6 +215,44 @@ def test_model_holding_variables_directly() -> None:
     np.testing.assert_allclose(model(tf.constant([1.0, 2.0])).numpy(), [15.0, 20.0])
 
 
+def test_model_weights_are_listed_layer_by_layer() -> None:
+    # tf.keras 2's Model.weights: each layer's weights in turn (moving statistics next to
+    # gamma and beta), then the model's own; a plain Layer lists trainable weights first.
+    model = tf.keras.Sequential([L.Dense(2), L.BatchNormalization(), L.Dense(1)])
+    model(tf.zeros([3, 4]))
+    bn = ["gamma", "beta", "moving_mean", "moving_variance"]
+    expected = ["dense/kernel", "dense/bias", *(f"batch_normalization/{n}" for n in bn)]
+    expected += ["dense_1/kernel", "dense_1/bias"]
+    assert [w.name.split("/", 1)[1][:-2] for w in model.weights] == expected
+    assert [w.shape.as_list() for w in model.weights] == [
+        list(a.shape) for a in model.get_weights()
+    ]
+    assert len(model.trainable_weights) == 6
+
+    class Block(tf.keras.layers.Layer):
+        def __init__(self):
+            super().__init__()
+            self.norm = L.BatchNormalization()
+            self.dense = L.Dense(2)
+
+        def call(self, x):
+            return self.dense(self.norm(x))
+
+    class Net(tf.keras.Model):
+        def __init__(self):
+            super().__init__()
+            self.block = Block()
+            self.scale = tf.Variable(2.0, name="scale")
+
+        def call(self, x):
+            return self.block(x) * self.scale
+
+    net = Net()
+    net(tf.zeros([3, 4]))
+    names = [w.name.split(":")[0].rsplit("/", 1)[-1] for w in net.weights]
+    assert names == ["gamma", "beta", "kernel", "bias", "moving_mean", "moving_variance", "scale"]
+
+
 def test_save_and_load_weights(tmp_path) -> None:
     model = tf.keras.Sequential([L.Dense(3, input_shape=(2,)), L.Dense(1)])
     path = str(tmp_path / "weights")

@@ -85,6 +85,26 @@ class Model(TrainingMixin, Layer):
         """The model's direct sub-layers, in assignment order."""
         return self._direct_children()[1]
 
+    @property
+    def weights(self) -> list:
+        """All weights layer by layer (each sub-layer's `weights`), then the model's own.
+
+        This is tf.keras 2's `Model.weights` order (Keras 3's too, for models without weights
+        of their own): a BatchNormalization's moving statistics follow its gamma and beta, so
+        `get_weights` / `set_weights` line up with TensorFlow's. A plain `Layer` lists all its
+        trainable weights first, as TensorFlow's `Layer.weights` does.
+        """
+        own, children = self._direct_children()
+        trainable = [v for v in own if self._trainable and v.trainable]
+        frozen = [v for v in own if not (self._trainable and v.trainable)]
+        seen: set = set()
+        out = []
+        for v in [w for child in children for w in child.weights] + trainable + frozen:
+            if id(v) not in seen:
+                seen.add(id(v))
+                out.append(v)
+        return out
+
     def get_layer(self, name: str | None = None, index: int | None = None) -> Layer:
         """The sub-layer called `name`, or at position `index` of `layers`."""
         if index is not None:
