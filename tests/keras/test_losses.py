@@ -132,6 +132,22 @@ def test_reductions_and_sample_weight():
         mse(reduction="avg")
 
 
+def test_per_sample_weights_on_sequence_losses():
+    # tf.keras 2: (batch,) weights gain an axis to weight every step of (batch, time) losses;
+    # (batch, 1) weights on (batch,) losses lose theirs.
+    y_true, y_pred = Y_TRUE.reshape(4, 3, 1), Y_PRED.reshape(4, 3, 1)
+    per_step = (Y_PRED - Y_TRUE) ** 2  # (4, 3): one loss per sample and step
+    w = np.array([1.0, 0.0, 2.0, 0.5], np.float32)
+    mse = losses.MeanSquaredError
+    none = mse(reduction="none")(y_true, y_pred, sample_weight=w)
+    np.testing.assert_allclose(none.numpy(), per_step * w[:, None], rtol=1e-5)
+    mean = mse()(y_true, y_pred, sample_weight=w)
+    assert float(mean) == pytest.approx((per_step * w[:, None]).mean(), rel=1e-5)
+    column = mse(reduction="none")(Y_TRUE, Y_PRED, sample_weight=w[:, None])
+    assert column.shape == (4,)
+    np.testing.assert_allclose(column.numpy(), ((Y_PRED - Y_TRUE) ** 2).mean(-1) * w, rtol=1e-5)
+
+
 def test_class_configs_and_get():
     loss = losses.SparseCategoricalCrossentropy(from_logits=True)
     config = losses.serialize(loss)
