@@ -39,6 +39,20 @@ def test_sum():
     assert float(m(1.0, sample_weight=2.0)) == 11.0
 
 
+def test_per_sample_weights_on_rows_of_values():
+    # (batch,) weights on (batch, n) values weight each row (tf.keras 2 and Keras 3 agree).
+    values = [[1.0, 2.0, 3.0], [4.0, 5.0, 6.0]]
+    m = metrics.Mean()
+    m.update_state(values, sample_weight=[1.0, 3.0])
+    assert float(m.result()) == pytest.approx((2.0 * 1 + 5.0 * 3) / 4)
+    s = metrics.Sum()
+    s.update_state(values, sample_weight=[1.0, 3.0])
+    assert float(s.result()) == 6.0 * 1 + 15.0 * 3
+    mse = metrics.MeanSquaredError()  # per-sample losses (2,) with (2, 1) weights
+    mse.update_state([[0.0], [0.0]], [[1.0], [2.0]], sample_weight=[[1.0], [3.0]])
+    assert float(mse.result()) == pytest.approx((1.0 + 4.0 * 3) / 4)
+
+
 def test_accuracies_by_hand():
     assert float(metrics.Accuracy()([1, 2, 3, 4], [0, 2, 3, 4])) == 0.75
     assert float(metrics.BinaryAccuracy()([[1], [1], [0], [0]], [[0.98], [1], [0], [0.6]])) == 0.75
