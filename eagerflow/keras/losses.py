@@ -99,7 +99,7 @@ def _prepare(y_true: Any, y_pred: Any) -> tuple[Tensor, Tensor]:
     return squeeze_or_expand_to_same_rank(y_true, y_pred)
 
 
-def align_sample_weight(values: Tensor, sample_weight: Tensor) -> Tensor:
+def _align_sample_weight(values: Tensor, sample_weight: Tensor) -> Tensor:
     """tf.keras 2's rule (`losses_utils.squeeze_or_expand_dimensions`): weights one rank above
     the losses lose their trailing unit axis, weights one rank below gain one, so (batch,)
     weights apply per sample to (batch, time) losses (Keras 3 rejects these in losses). The
@@ -120,7 +120,7 @@ def reduce_weighted_values(
         sample_weight = convert_to_tensor(sample_weight)
         if sample_weight.dtype is not values.dtype:
             sample_weight = cast_ops.cast(sample_weight, values.dtype)
-        sample_weight = align_sample_weight(values, sample_weight)
+        sample_weight = _align_sample_weight(values, sample_weight)
         values = values * sample_weight
     if reduction is None or reduction == "none":
         return values

@@ -16,7 +16,7 @@ from eagerflow.core import dtypes
 from eagerflow.core.convert import convert_to_tensor
 from eagerflow.core.tensor import Tensor
 from eagerflow.core.variable import Variable
-from eagerflow.keras.losses import align_sample_weight, squeeze_or_expand_to_same_rank
+from eagerflow.keras.losses import _align_sample_weight, squeeze_or_expand_to_same_rank
 from eagerflow.module import camel_to_snake
 from eagerflow.ops import array_ops, cast_ops, math_ops, reduction_ops
 
@@ -133,7 +133,7 @@ class Reduce(Metric):
                 self.count.assign_add(self._one)
             return
         if sample_weight is not None:
-            weights = align_sample_weight(values, as_dtype_tensor(sample_weight, self._dtype))
+            weights = _align_sample_weight(values, as_dtype_tensor(sample_weight, self._dtype))
             weights = array_ops.broadcast_to(weights, values.shape)
             values = values * weights
         self.total.assign_add(reduction_ops.reduce_sum(values))
