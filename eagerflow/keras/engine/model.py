@@ -154,7 +154,7 @@ class Model(TrainingMixin, Layer):
     def save_weights(
         self, filepath: str, overwrite: bool = True, save_format: Any = None, options: Any = None
     ) -> None:
-        """Saves the weights as an object-based checkpoint `<filepath>.npz` (atomic write).
+        """Saves the weights as an object-based checkpoint `<filepath>.ckpt` (atomic write).
 
         Keys are paths in the model (`layer_with_weights-0/kernel`); see docs/checkpoints.md.
         """
