@@ -165,6 +165,13 @@ def _random_weights(layer: Any, rng: np.random.Generator) -> list[np.ndarray]:
     return new
 
 
+def _share_random_weights(ours: Any, theirs: Any, rng: np.random.Generator) -> None:
+    """Moves both built objects to the same random weights."""
+    weights = _random_weights(ours, rng)
+    ours.set_weights(weights)
+    theirs.set_weights(weights)
+
+
 def _pair(case: LayerCase, rng: np.random.Generator) -> tuple:
     """Our layer and Keras's, built on the case's inputs and holding the same weights."""
     tf.keras.backend.clear_session()
@@ -176,9 +183,7 @@ def _pair(case: LayerCase, rng: np.random.Generator) -> tuple:
     ours(tf.nest.map_structure(tf.constant, x))
     theirs(tf.nest.map_structure(real_tf.constant, x))
     assert [a.shape for a in ours.get_weights()] == [a.shape for a in theirs.get_weights()]
-    weights = _random_weights(ours, rng)
-    ours.set_weights(weights)
-    theirs.set_weights(weights)
+    _share_random_weights(ours, theirs, rng)
     return ours, theirs, arrays
 
 
@@ -342,9 +347,7 @@ def test_model_outputs_and_gradients(name, make, inputs, training, rng) -> None:
     ours, theirs = make(tf.keras), make(keras)
     ours(tf.constant(x))
     theirs(real_tf.constant(x))
-    weights = _random_weights(ours, rng)
-    ours.set_weights(weights)
-    theirs.set_weights(weights)
+    _share_random_weights(ours, theirs, rng)
     out_a, grads_a = _value_and_grads(
         tf, lambda t: ours(t, training=training), [x], lambda: ours.trainable_weights
     )
@@ -377,9 +380,7 @@ def test_compile_fit_evaluate() -> None:
     ours, theirs = make(tf.keras), make(keras)
     ours(x)
     theirs(x)
-    weights = _random_weights(ours, rng)
-    ours.set_weights(weights)
-    theirs.set_weights(weights)
+    _share_random_weights(ours, theirs, rng)
 
     def compile_args(k: Any) -> dict:
         return {
@@ -415,9 +416,7 @@ def test_regularization_losses() -> None:
     ours, theirs = make(tf.keras), make(keras)
     ours(x)
     theirs(x)
-    weights = _random_weights(ours, rng)
-    ours.set_weights(weights)
-    theirs.set_weights(weights)
+    _share_random_weights(ours, theirs, rng)
     ours(x)
     theirs(x)
     assert len(ours.losses) == len(theirs.losses) == 3
