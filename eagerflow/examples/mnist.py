@@ -21,6 +21,7 @@ from typing import Any
 import numpy as np
 
 import eagerflow as tf
+from eagerflow.train.checkpoint_format import atomic_write
 
 L = tf.keras.layers
 
@@ -127,7 +128,10 @@ def save_plot(loss_history: list, path: str) -> None:
     plt.ylabel("Loss [entropy]")
     plt.title("MNIST training loss (eagerflow)")
     plt.tight_layout()
-    plt.savefig(path)
+    # Written under a temporary name and renamed, as checkpoints are: a crash mid-write never
+    # leaves a broken plot where the previous run's was.
+    image_format = os.path.splitext(path)[1].lstrip(".").lower() or "png"
+    atomic_write(path, lambda file: plt.savefig(file, format=image_format))
     plt.close()
     print(f"Loss history plot saved to {path}")
 
