@@ -133,8 +133,10 @@ def convert_to_tensor(
 def constant(value: Any, dtype: Any = None, shape: Any = None, name: str = "Const") -> Tensor:
     """Creates a constant tensor from a Python value or NumPy array (`tf.constant`).
 
-    Unlike `convert_to_tensor`, `dtype` may change the dtype of a given Tensor or array, and
-    `shape` reshapes the value or broadcasts a scalar.
+    `dtype` may change the dtype of a Python value, array or variable, and `shape` reshapes the
+    value or broadcasts a scalar. An eager Tensor is returned as it is when `dtype` and `shape`
+    agree with it (so a tape still sees it, as in TensorFlow), reshaped or broadcast into a new
+    tensor when `shape` differs, and another `dtype` raises TypeError, as TensorFlow's does.
 
     Example:
         >>> print(constant([[1, 2], [3, 4]]))
@@ -144,6 +146,15 @@ def constant(value: Any, dtype: Any = None, shape: Any = None, name: str = "Cons
     """
     if dtype is not None:
         dtype = dtypes.as_dtype(dtype)
+    if isinstance(value, Tensor) and value._value is not None:
+        if dtype is not None and value.dtype is not dtype:
+            raise TypeError(
+                f"tf.constant: expected a tensor of dtype {dtype.name}, got a "
+                f"{value.dtype.name} tensor of shape {value.shape}; use tf.cast to change "
+                "the dtype of a tensor."
+            )
+        if shape is None or TensorShape(shape).as_list() == value.shape.as_list():
+            return value
     if isinstance(value, Tensor) or hasattr(value, "_as_tensor"):
         arr = np.asarray(convert_to_tensor(value))
         if dtype is not None:

@@ -51,6 +51,24 @@ def test_constant_with_dtype_and_shape() -> None:
         tf.constant([1, 2, 3], shape=[2, 2])
 
 
+def test_constant_of_a_tensor_is_that_tensor_as_in_tensorflow() -> None:
+    # TensorFlow returns the same EagerTensor, so a tape still differentiates through it;
+    # a reshape makes a new, unconnected tensor; another dtype is a TypeError.
+    x = tf.Variable(3.0)
+    with tf.GradientTape(persistent=True) as tape:
+        y = x * 2.0
+        same = tf.constant(y, dtype=tf.float32, shape=[])
+        squared = same * tf.constant(y)
+        reshaped = tf.constant(y, shape=[1])
+    assert same is y
+    assert float(tape.gradient(squared, x)) == 24.0
+    assert tape.gradient(reshaped, x, unconnected_gradients="zero").numpy() == 0.0
+    assert reshaped.numpy().tolist() == [6.0]
+    with pytest.raises(TypeError, match="expected a tensor of dtype int32, got a float32"):
+        tf.constant(y, dtype=tf.int32)
+    assert tf.constant(tf.Variable([1, 2]), dtype=tf.float32).numpy().tolist() == [1.0, 2.0]
+
+
 def test_convert_to_tensor_refuses_a_float_for_an_int_dtype() -> None:
     with pytest.raises(TypeError, match="Cannot convert 2.5"):
         tf.convert_to_tensor(2.5, dtype=tf.int32)
