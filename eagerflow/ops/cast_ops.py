@@ -13,7 +13,10 @@ from eagerflow.core.tensor_spec import TensorSpec
 
 
 def _cast_kernel(xp: Any, x: Any, DstT: Any) -> Any:
-    return x.astype(DstT._np, copy=False)
+    target = DstT._np
+    if x.dtype.kind == "c" and target.kind in "fiu":
+        x = x.real  # TF keeps the real part (NumPy would too, with a ComplexWarning)
+    return x.astype(target, copy=False)
 
 
 def _cast_shape(x: TensorSpec, DstT: Any) -> TensorSpec:
@@ -25,6 +28,8 @@ CAST = Primitive("Cast", _cast_kernel, _cast_shape)
 
 @RegisterGradient("Cast")
 def _cast_grad(op: Any, grad: Tensor) -> Any:
+    # Complex -> real keeps the real part, so the gradient is cast(grad) + 0i; real -> complex
+    # depends on the real part of the gradient only: the cast drops the imaginary part.
     source = op.inputs[0].dtype
     if not source.is_differentiable or not op.outputs[0].dtype.is_differentiable:
         return None

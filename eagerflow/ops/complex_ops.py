@@ -1,7 +1,11 @@
 """Complex numbers: `tf.complex`, `conj`, `real`, `imag`.
 
-On real tensors `conj` and `real` return the input and `imag` zeros, as TF does. Gradients
-follow TF's convention for complex values (the conjugate of the Wirtinger derivative).
+On real tensors `conj` and `real` return the input and `imag` zeros, as TF does.
+
+Gradients of every op follow TF's convention for complex values: for a real loss L, the
+gradient with respect to z is dL/dRe(z) + i dL/dIm(z), so a holomorphic y = f(z) has the
+gradient function grad * conj(f'(z)) (`conj_if_complex` is that conjugate, free for real
+tensors).
 """
 
 from __future__ import annotations
@@ -61,6 +65,15 @@ def _imag_grad(op: Any, grad: Tensor) -> Tensor:
     from eagerflow.ops.array_ops import zeros_like  # noqa: PLC0415
 
     return complex(zeros_like(grad), grad)
+
+
+def conj_if_complex(x: Tensor) -> Tensor:
+    """conj(x) for a complex tensor; x itself, with no op, for a real one.
+
+    Gradient functions multiply by `conj_if_complex(f'(z))` (TF's convention), so the real
+    path pays one dtype check and nothing else.
+    """
+    return execute(CONJ, (x,)) if kind_of(x) == "c" else x
 
 
 def complex(real: Any, imag: Any, name: Any = None) -> Tensor:  # noqa: A001 (TF's name)

@@ -47,14 +47,18 @@ def _cumsum_grad(op: Any, grad: Tensor) -> Tensor:
 
 @RegisterGradient("Cumprod")
 def _cumprod_grad(op: Any, grad: Tensor) -> Tensor:
-    # As TF: divides by x, so the gradient is not defined where x is 0.
+    # As TF: divides by x, so the gradient is not defined where x is 0. Complex inputs: the
+    # derivative prod / x is conjugated (TF's convention; TF's own Cumprod gradient omits it).
+    from eagerflow.ops.complex_ops import conj_if_complex  # noqa: PLC0415
     from eagerflow.ops.math_ops import divide, multiply  # noqa: PLC0415
 
     x = op.inputs[0]
     axis, exclusive, reverse = (op.get_attr(k) for k in ("axis", "exclusive", "reverse"))
     prod = cumprod(x, axis, exclusive=exclusive, reverse=reverse)
-    out = cumsum(multiply(prod, grad), axis, exclusive=exclusive, reverse=not reverse)
-    return divide(out, x)
+    out = cumsum(
+        multiply(conj_if_complex(prod), grad), axis, exclusive=exclusive, reverse=not reverse
+    )
+    return divide(out, conj_if_complex(x))
 
 
 def _cumulative_op(prim: Primitive, x: Any, axis: Any, exclusive: bool, reverse: bool) -> Tensor:

@@ -99,11 +99,19 @@ def _cholesky_grad(op: Any, grad: Tensor) -> Tensor:
 
 
 @RegisterGradient("LogMatrixDeterminant")
-def _log_matrix_determinant_grad(op: Any, _sign_grad: Any, grad: Tensor) -> Tensor:
+def _log_matrix_determinant_grad(op: Any, sign_grad: Tensor, grad: Tensor) -> Tensor:
+    # d log det(A) = tr(A^-1 dA). Real inputs: the sign is piecewise constant and the gradient
+    # is grad * A^-T. Complex inputs: log|det| = re(log det) and sign = exp(i im(log det)), so
+    # the gradient is (re(grad) + i im(sign_grad * conj(sign))) A^-H (TF ignores the sign and
+    # the imaginary part of grad, which finite differences contradict).
     from eagerflow.ops.array_ops import reshape  # noqa: PLC0415
     from eagerflow.ops.math_ops import multiply  # noqa: PLC0415
 
     a = op.inputs[0]
+    if a.dtype.is_complex:
+        from eagerflow.ops.complex_ops import complex, conj, imag, real  # noqa: PLC0415
+
+        grad = complex(real(grad), imag(multiply(sign_grad, conj(op.outputs[0]))))
     scale = reshape(grad, grad.shape.as_list() + [1, 1])
     return multiply(scale, matrix_transpose(inv(a), conjugate=True))
 
@@ -161,18 +169,21 @@ def slogdet(input: Any, name: Any = None) -> tuple:  # noqa: A002 (TF's name)
 
 
 def logdet(matrix: Any, name: Any = None) -> Tensor:
-    """log(det(A)) of Hermitian positive definite matrices, through their Cholesky factor.
+    """log(det(A)) of Hermitian positive definite matrices, through their Cholesky factor
+    (real: float32/float64 for complex64/complex128 inputs, as TF).
 
     Example:
         >>> tf.linalg.logdet([[4.0, 2.0], [2.0, 2.0]]).numpy()  # log 4
         1.3862944
     """
+    from eagerflow.ops.complex_ops import real  # noqa: PLC0415
     from eagerflow.ops.math_ops import log, multiply  # noqa: PLC0415
     from eagerflow.ops.matrix_ops import diag_part  # noqa: PLC0415
     from eagerflow.ops.reduction_ops import reduce_sum  # noqa: PLC0415
 
     lower = cholesky(matrix)
-    return multiply(reduce_sum(log(diag_part(lower)), -1), 2.0)
+    # The diagonal of L is real and positive; real() is no op for real inputs.
+    return multiply(reduce_sum(log(real(diag_part(lower))), -1), 2.0)
 
 
 def band_part(input: Any, num_lower: Any, num_upper: Any, name: Any = None) -> Tensor:  # noqa: A002

@@ -176,13 +176,15 @@ def _matrix_inverse_grad(op: Any, grad: Tensor) -> Tensor:
 
 @RegisterGradient("MatrixDeterminant")
 def _matrix_determinant_grad(op: Any, grad: Tensor) -> Tensor:
-    # d det(A) / dA = det(A) A^-T.
+    # d det(A) / dA = det(A) A^-T; complex inputs take its conjugate, conj(det(A)) A^-H (TF's
+    # convention; TF's own gradient leaves det(A) unconjugated).
     from eagerflow.ops.array_ops import reshape  # noqa: PLC0415
+    from eagerflow.ops.complex_ops import conj_if_complex  # noqa: PLC0415
     from eagerflow.ops.math_ops import multiply  # noqa: PLC0415
 
-    a = op.inputs[0]
-    scale = reshape(multiply(grad, op.outputs[0]), op.outputs[0].shape.as_list() + [1, 1])
-    return multiply(scale, matrix_transpose(inv(a)))
+    a, c = op.inputs[0], op.outputs[0]
+    scale = reshape(multiply(grad, conj_if_complex(c)), c.shape.as_list() + [1, 1])
+    return multiply(scale, matrix_transpose(inv(a), conjugate=a.dtype.is_complex))
 
 
 def _check_square(op: str, a: Tensor) -> None:

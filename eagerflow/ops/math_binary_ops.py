@@ -18,6 +18,7 @@ from eagerflow.core.tensor import Tensor, override_operator
 from eagerflow.ops import _shape_rules as rules
 from eagerflow.ops._broadcasting import unbroadcast
 from eagerflow.ops._dtype_kinds import check_kind, kind_of
+from eagerflow.ops.complex_ops import conj_if_complex
 from eagerflow.ops.math_ops import (
     FLOOR_DIV,
     REAL_DIV,
@@ -54,10 +55,16 @@ def _div_no_nan_kernel(xp: Any, x: Any, y: Any) -> Any:
 POW = Primitive("Pow", _pow_kernel, rules.broadcasting("Pow"))
 MAXIMUM = Primitive("Maximum", lambda xp, x, y: xp.maximum(x, y), rules.broadcasting("Maximum"))
 MINIMUM = Primitive("Minimum", lambda xp, x, y: xp.minimum(x, y), rules.broadcasting("Minimum"))
+
+
+def _squared_difference_kernel(xp: Any, x: Any, y: Any) -> Any:
+    d = x - y
+    # Complex: (x - y) * conj(x - y) = |x - y|^2 with a zero imaginary part, as TF.
+    return d * xp.conj(d) if d.dtype.kind == "c" else xp.square(d)
+
+
 SQUARED_DIFFERENCE = Primitive(
-    "SquaredDifference",
-    lambda xp, x, y: xp.square(x - y),
-    rules.broadcasting("SquaredDifference"),
+    "SquaredDifference", _squared_difference_kernel, rules.broadcasting("SquaredDifference")
 )
 DIV_NO_NAN = Primitive("DivNoNan", _div_no_nan_kernel, rules.broadcasting("DivNoNan"))
 
@@ -70,13 +77,14 @@ def _pow_grad(op: Any, grad: Tensor) -> list:
     z = op.outputs[0]
     gx = gy = None
     if _needs(op, 0):
-        gx = unbroadcast(multiply(grad, multiply(y, pow(x, subtract(y, 1)))), x)
+        gx = unbroadcast(multiply(grad, conj_if_complex(multiply(y, pow(x, subtract(y, 1))))), x)
     if _needs(op, 1):
-        # d/dy x^y = x^y log(x), taken as 0 where x <= 0 (TF's convention); the mask keeps
-        # the log's argument positive so no NaN leaks into the product.
-        positive = cast(greater(x, 0), x.dtype)
+        # d/dy x^y = x^y log(x), taken as 0 where x <= 0 (TF's convention; complex: where
+        # x = 0); the mask keeps the log's argument away from 0 so no NaN leaks into the product.
+        kept = not_equal(x, 0) if kind_of(x) == "c" else greater(x, 0)
+        positive = cast(kept, x.dtype)
         log_x = multiply(log(add(multiply(x, positive), subtract(1, positive))), positive)
-        gy = unbroadcast(multiply(grad, multiply(z, log_x)), y)
+        gy = unbroadcast(multiply(grad, conj_if_complex(multiply(z, log_x))), y)
     return [gx, gy]
 
 
@@ -102,16 +110,25 @@ def _minimum_grad(op: Any, grad: Tensor) -> list:
 @RegisterGradient("SquaredDifference")
 def _squared_difference_grad(op: Any, grad: Tensor) -> list:
     x, y = op.inputs
+    if kind_of(x) == "c":
+        # |x - y|^2 is real, so only the real part of `grad` acts on it: 2 re(grad) (x - y).
+        # (TF multiplies by the whole complex `grad`; that differs when grad has an imaginary
+        # part, and finite differences agree with this form.)
+        from eagerflow.ops.cast_ops import cast  # noqa: PLC0415
+        from eagerflow.ops.complex_ops import real  # noqa: PLC0415
+
+        grad = cast(real(grad), x.dtype)
     gx = multiply(grad, multiply(subtract(x, y), 2))
     return [unbroadcast(gx, x), unbroadcast(negative(gx), y)]
 
 
 @RegisterGradient("DivNoNan")
 def _div_no_nan_grad(op: Any, grad: Tensor) -> list:
-    x, y = op.inputs
+    x_in, y_in = op.inputs
+    x, y = conj_if_complex(x_in), conj_if_complex(y_in)
     gx = divide_no_nan(grad, y)
     gy = multiply(grad, divide_no_nan(divide_no_nan(negative(x), y), y))
-    return [unbroadcast(gx, x), unbroadcast(gy, y)]
+    return [unbroadcast(gx, x_in), unbroadcast(gy, y_in)]
 
 
 def pow(x: Any, y: Any, name: Any = None) -> Tensor:  # noqa: A001 (TF's name)
@@ -131,7 +148,7 @@ def maximum(x: Any, y: Any, name: Any = None) -> Tensor:
         >>> tf.maximum(tf.constant([1.0, 5.0]), 3.0).numpy()
         array([3., 5.], dtype=float32)
     """
-    return _binary(MAXIMUM, x, y)
+    return _ordered_binary(MAXIMUM, x, y)
 
 
 def minimum(x: Any, y: Any, name: Any = None) -> Tensor:
@@ -141,7 +158,17 @@ def minimum(x: Any, y: Any, name: Any = None) -> Tensor:
         >>> tf.minimum(tf.constant([1.0, 5.0]), 3.0).numpy()
         array([1., 3.], dtype=float32)
     """
-    return _binary(MINIMUM, x, y)
+    return _ordered_binary(MINIMUM, x, y)
+
+
+def _ordered_binary(prim: Primitive, x: Any, y: Any) -> Tensor:
+    # Complex numbers have no order: TF's Maximum/Minimum kernels reject them.
+    if type(x) is Tensor and type(y) is Tensor and x._value.dtype == y._value.dtype:
+        operands = (x, y)
+    else:
+        operands = binary_operands(prim.name, x, y)
+    check_kind(prim.name, operands[0], "fiub", "a real")
+    return execute(prim, operands)
 
 
 def squared_difference(x: Any, y: Any, name: Any = None) -> Tensor:
@@ -244,34 +271,37 @@ def _nonzero(x: Tensor) -> Tensor:
     return cast(not_equal(x, 0), x.dtype)
 
 
+# Complex inputs: the derivatives are conjugated (TF's convention; TF's own gradients of these
+# four ops omit the conjugate, which finite differences contradict).
 @RegisterGradient("Xlogy")
 def _xlogy_grad(op: Any, grad: Tensor) -> list:
     x, y = op.inputs
-    gx = multiply(grad, xlogy(_nonzero(x), y))
-    gy = multiply(grad, xdivy(x, y))
+    gx = multiply(grad, conj_if_complex(xlogy(_nonzero(x), y)))
+    gy = multiply(grad, conj_if_complex(xdivy(x, y)))
     return [unbroadcast(gx, x), unbroadcast(gy, y)]
 
 
 @RegisterGradient("Xlog1py")
 def _xlog1py_grad(op: Any, grad: Tensor) -> list:
     x, y = op.inputs
-    gx = multiply(grad, xlog1py(_nonzero(x), y))
-    gy = multiply(grad, xdivy(x, add(y, 1)))
+    gx = multiply(grad, conj_if_complex(xlog1py(_nonzero(x), y)))
+    gy = multiply(grad, conj_if_complex(xdivy(x, add(y, 1))))
     return [unbroadcast(gx, x), unbroadcast(gy, y)]
 
 
 @RegisterGradient("Xdivy")
 def _xdivy_grad(op: Any, grad: Tensor) -> list:
     x, y = op.inputs
-    gx = multiply(grad, xdivy(_nonzero(x), y))
-    gy = multiply(grad, xdivy(negative(x), square(y)))
+    gx = multiply(grad, conj_if_complex(xdivy(_nonzero(x), y)))
+    gy = multiply(grad, conj_if_complex(xdivy(negative(x), square(y))))
     return [unbroadcast(gx, x), unbroadcast(gy, y)]
 
 
 @RegisterGradient("MulNoNan")
 def _mul_no_nan_grad(op: Any, grad: Tensor) -> list:
     x, y = op.inputs
-    return [unbroadcast(multiply_no_nan(grad, y), x), unbroadcast(multiply_no_nan(x, grad), y)]
+    cx, cy = conj_if_complex(x), conj_if_complex(y)
+    return [unbroadcast(multiply_no_nan(grad, cy), x), unbroadcast(multiply_no_nan(cx, grad), y)]
 
 
 def _float_binary(prim: Primitive, x: Any, y: Any) -> Tensor:

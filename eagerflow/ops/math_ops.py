@@ -15,6 +15,7 @@ from eagerflow.core.tensor import Tensor, override_operator
 from eagerflow.ops import _shape_rules as rules
 from eagerflow.ops._broadcasting import unbroadcast
 from eagerflow.ops._dtype_kinds import kind_of
+from eagerflow.ops.complex_ops import conj_if_complex
 
 
 def _binary(prim: Primitive, x: Any, y: Any) -> Tensor:
@@ -66,9 +67,7 @@ def _mul_grad(op: Any, grad: Tensor) -> list:
     x, y = op.inputs
     if kind_of(x) == "c":
         # TF's convention for complex values: the gradient is conjugated.
-        from eagerflow.ops.complex_ops import conj  # noqa: PLC0415
-
-        x, y = conj(x), conj(y)
+        x, y = conj_if_complex(x), conj_if_complex(y)
     return [
         unbroadcast(multiply(grad, y), x) if _needs(op, 0) else None,
         unbroadcast(multiply(grad, x), y) if _needs(op, 1) else None,
@@ -81,9 +80,7 @@ def _real_div_grad(op: Any, grad: Tensor) -> list:
     z = op.outputs[0]
     y_in = y
     if kind_of(y) == "c":
-        from eagerflow.ops.complex_ops import conj  # noqa: PLC0415
-
-        y, z = conj(y), conj(z)
+        y, z = conj_if_complex(y), conj_if_complex(z)
     gx = unbroadcast(divide(grad, y), x) if _needs(op, 0) else None
     gy = None
     if _needs(op, 1):
@@ -246,18 +243,20 @@ TANH = Primitive("Tanh", lambda xp, x: xp.tanh(x), rules.unary)
 SQUARE = Primitive("Square", lambda xp, x: xp.square(x), rules.unary)
 
 
+# Complex inputs: every derivative is conjugated (`conj_if_complex`, no op for real tensors).
 @RegisterGradient("Exp")
 def _exp_grad(op: Any, grad: Tensor) -> Tensor:
-    return multiply(grad, op.outputs[0])
+    return multiply(grad, conj_if_complex(op.outputs[0]))
 
 
 @RegisterGradient("Log")
 def _log_grad(op: Any, grad: Tensor) -> Tensor:
-    return divide(grad, op.inputs[0])
+    return divide(grad, conj_if_complex(op.inputs[0]))
 
 
 # dy * (1 - y*y) as one op (TF's TanhGrad): the backward of a tanh chain is one kernel per
-# step instead of three, and TanhGrad's own gradient keeps higher orders working.
+# step instead of three, and TanhGrad's own gradient keeps higher orders working. For complex
+# inputs the gradient passes conj(y), as TF does.
 TANH_GRAD = Primitive(
     "TanhGrad", lambda xp, y, dy: dy * (1 - y * y), rules.broadcasting("TanhGrad")
 )
@@ -265,19 +264,21 @@ TANH_GRAD = Primitive(
 
 @RegisterGradient("Tanh")
 def _tanh_grad(op: Any, grad: Tensor) -> Tensor:
-    return execute(TANH_GRAD, (op.outputs[0], grad))
+    return execute(TANH_GRAD, (conj_if_complex(op.outputs[0]), grad))
 
 
 @RegisterGradient("TanhGrad")
 def _tanh_grad_grad(op: Any, grad: Tensor) -> list:
     y, dy = op.inputs
+    if kind_of(y) == "c":
+        y, dy = conj_if_complex(y), conj_if_complex(dy)
     # d/dy [dy (1 - y^2)] = -2 y dy ;  d/d(dy) = 1 - y^2
     return [multiply(grad, multiply(-2.0, multiply(y, dy))), execute(TANH_GRAD, (y, grad))]
 
 
 @RegisterGradient("Square")
 def _square_grad(op: Any, grad: Tensor) -> Tensor:
-    x = op.inputs[0]
+    x = conj_if_complex(op.inputs[0])
     return multiply(grad, multiply(x, 2))
 
 

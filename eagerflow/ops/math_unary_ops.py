@@ -16,6 +16,7 @@ from eagerflow.core.tensor import Tensor, override_operator
 from eagerflow.core.tensor_spec import TensorSpec
 from eagerflow.ops import _shape_rules as rules
 from eagerflow.ops._dtype_kinds import check_kind
+from eagerflow.ops.complex_ops import conj_if_complex
 from eagerflow.ops.math_ops import add, divide, multiply, negative, square, subtract
 
 _FLOAT = "fc"
@@ -40,6 +41,8 @@ def _predicate_rule(x: TensorSpec) -> TensorSpec:
 
 
 def _sigmoid_kernel(xp: Any, x: Any) -> Any:
+    if x.dtype.kind == "c":
+        return 1 / (1 + xp.exp(-x))  # as TF's complex kernel (no order to split on)
     e = xp.exp(-xp.abs(x))
     return xp.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
 
@@ -101,62 +104,64 @@ def _abs_grad(op: Any, grad: Tensor) -> Tensor:
     return multiply(grad, sign(x))
 
 
+# Complex inputs: each derivative is conjugated (TF's convention; `conj_if_complex` is no op
+# for real tensors), as in TF's math_grad.py.
 @RegisterGradient("Sqrt")
 def _sqrt_grad(op: Any, grad: Tensor) -> Tensor:
-    return divide(grad, multiply(op.outputs[0], 2))
+    return divide(grad, multiply(conj_if_complex(op.outputs[0]), 2))
 
 
 @RegisterGradient("Rsqrt")
 def _rsqrt_grad(op: Any, grad: Tensor) -> Tensor:
-    y = op.outputs[0]
+    y = conj_if_complex(op.outputs[0])
     return multiply(grad, multiply(multiply(y, square(y)), -0.5))
 
 
 @RegisterGradient("Reciprocal")
 def _reciprocal_grad(op: Any, grad: Tensor) -> Tensor:
-    return negative(multiply(grad, square(op.outputs[0])))
+    return negative(multiply(grad, square(conj_if_complex(op.outputs[0]))))
 
 
 @RegisterGradient("Expm1")
 def _expm1_grad(op: Any, grad: Tensor) -> Tensor:
     from eagerflow.ops.math_ops import exp  # noqa: PLC0415
 
-    return multiply(grad, exp(op.inputs[0]))
+    return multiply(grad, exp(conj_if_complex(op.inputs[0])))
 
 
 @RegisterGradient("Log1p")
 def _log1p_grad(op: Any, grad: Tensor) -> Tensor:
-    return divide(grad, add(op.inputs[0], 1))
+    return divide(grad, add(conj_if_complex(op.inputs[0]), 1))
 
 
 @RegisterGradient("Sin")
 def _sin_grad(op: Any, grad: Tensor) -> Tensor:
-    return multiply(grad, cos(op.inputs[0]))
+    return multiply(grad, cos(conj_if_complex(op.inputs[0])))
 
 
 @RegisterGradient("Cos")
 def _cos_grad(op: Any, grad: Tensor) -> Tensor:
-    return negative(multiply(grad, sin(op.inputs[0])))
+    return negative(multiply(grad, sin(conj_if_complex(op.inputs[0]))))
 
 
 @RegisterGradient("Tan")
 def _tan_grad(op: Any, grad: Tensor) -> Tensor:
-    return multiply(grad, square(reciprocal(cos(op.inputs[0]))))
+    return multiply(grad, square(reciprocal(cos(conj_if_complex(op.inputs[0])))))
 
 
 @RegisterGradient("Asin")
 def _asin_grad(op: Any, grad: Tensor) -> Tensor:
-    return multiply(grad, rsqrt(subtract(1, square(op.inputs[0]))))
+    return multiply(grad, rsqrt(subtract(1, square(conj_if_complex(op.inputs[0])))))
 
 
 @RegisterGradient("Acos")
 def _acos_grad(op: Any, grad: Tensor) -> Tensor:
-    return negative(multiply(grad, rsqrt(subtract(1, square(op.inputs[0])))))
+    return negative(multiply(grad, rsqrt(subtract(1, square(conj_if_complex(op.inputs[0]))))))
 
 
 @RegisterGradient("Atan")
 def _atan_grad(op: Any, grad: Tensor) -> Tensor:
-    return divide(grad, add(square(op.inputs[0]), 1))
+    return divide(grad, add(square(conj_if_complex(op.inputs[0])), 1))
 
 
 @RegisterGradient("Atan2")
@@ -171,32 +176,32 @@ def _atan2_grad(op: Any, grad: Tensor) -> list:
 
 @RegisterGradient("Sinh")
 def _sinh_grad(op: Any, grad: Tensor) -> Tensor:
-    return multiply(grad, cosh(op.inputs[0]))
+    return multiply(grad, cosh(conj_if_complex(op.inputs[0])))
 
 
 @RegisterGradient("Cosh")
 def _cosh_grad(op: Any, grad: Tensor) -> Tensor:
-    return multiply(grad, sinh(op.inputs[0]))
+    return multiply(grad, sinh(conj_if_complex(op.inputs[0])))
 
 
 @RegisterGradient("Asinh")
 def _asinh_grad(op: Any, grad: Tensor) -> Tensor:
-    return divide(grad, cosh(op.outputs[0]))
+    return divide(grad, cosh(conj_if_complex(op.outputs[0])))
 
 
 @RegisterGradient("Acosh")
 def _acosh_grad(op: Any, grad: Tensor) -> Tensor:
-    return divide(grad, sinh(op.outputs[0]))
+    return divide(grad, sinh(conj_if_complex(op.outputs[0])))
 
 
 @RegisterGradient("Atanh")
 def _atanh_grad(op: Any, grad: Tensor) -> Tensor:
-    return divide(grad, subtract(1, square(op.inputs[0])))
+    return divide(grad, subtract(1, square(conj_if_complex(op.inputs[0]))))
 
 
 @RegisterGradient("Sigmoid")
 def _sigmoid_grad(op: Any, grad: Tensor) -> Tensor:
-    y = op.outputs[0]
+    y = conj_if_complex(op.outputs[0])
     return multiply(grad, multiply(y, subtract(1, y)))
 
 
@@ -492,5 +497,13 @@ def l2_normalize(
 
     x = convert_to_tensor(x)
     axis = dim if axis is None else axis
+    if x.dtype.is_complex:
+        # As TF: the real and imaginary parts divided by sqrt(sum |x|^2).
+        from eagerflow.ops.complex_ops import complex, imag, real  # noqa: PLC0415
+
+        re, im = real(x), imag(x)
+        square_sum = reduce_sum(add(square(re), square(im)), axis, keepdims=True)
+        inv_norm = rsqrt(maximum(square_sum, epsilon))
+        return complex(multiply(re, inv_norm), multiply(im, inv_norm))
     square_sum = reduce_sum(square(x), axis, keepdims=True)
     return multiply(x, rsqrt(maximum(square_sum, epsilon)))

@@ -117,7 +117,13 @@ def moments(
     x = convert_to_tensor(x)
     axes = [axes] if isinstance(axes, numbers.Integral) else list(axes)
     mean = reduce_mean(x, axes, keepdims=True)
-    variance = reduce_mean(square(subtract(x, mean)), axes, keepdims=keepdims)
+    if x.dtype.is_complex:
+        # |x - mean|^2 in the complex dtype, as TF (its squared_difference).
+        from eagerflow.ops.math_ops import squared_difference  # noqa: PLC0415
+
+        variance = reduce_mean(squared_difference(x, mean), axes, keepdims=keepdims)
+    else:
+        variance = reduce_mean(square(subtract(x, mean)), axes, keepdims=keepdims)
     if not keepdims:
         from eagerflow.ops.array_ops import squeeze  # noqa: PLC0415
 

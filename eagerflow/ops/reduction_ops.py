@@ -228,13 +228,15 @@ RegisterGradient("Min")(_min_or_max_grad)
 def _prod_grad(op: Any, grad: Tensor) -> Tensor:
     # The public function reduces one axis per Prod op. The product of the others along that
     # axis is an exclusive cumprod from each side: no division, so zeros are handled.
+    from eagerflow.ops.complex_ops import conj_if_complex  # noqa: PLC0415
     from eagerflow.ops.math_ops import multiply  # noqa: PLC0415
 
     x = op.inputs[0]
     axis, keepdims = op.get_attr("axis"), op.get_attr("keepdims")
     (a,) = axis
     others = multiply(cumprod(x, a, exclusive=True), cumprod(x, a, exclusive=True, reverse=True))
-    return multiply(others, expand_reduced(grad, x, axis, keepdims))
+    # Complex inputs: the derivative is conjugated (TF's convention).
+    return multiply(conj_if_complex(others), expand_reduced(grad, x, axis, keepdims))
 
 
 _WANTED = {"fiu": "a real numeric", "b": "a bool"}
@@ -391,7 +393,14 @@ def reduce_euclidean_norm(
     from eagerflow.ops.math_ops import square  # noqa: PLC0415
     from eagerflow.ops.math_unary_ops import sqrt  # noqa: PLC0415
 
-    return sqrt(reduce_sum(square(convert_to_tensor(input_tensor)), axis, keepdims))
+    x = convert_to_tensor(input_tensor)
+    if x.dtype.is_complex:
+        # sqrt(sum(x * conj(x))): the norm, in the complex dtype, as TF's EuclideanNorm kernel.
+        from eagerflow.ops.complex_ops import conj  # noqa: PLC0415
+        from eagerflow.ops.math_ops import multiply  # noqa: PLC0415
+
+        return sqrt(reduce_sum(multiply(x, conj(x)), axis, keepdims))
+    return sqrt(reduce_sum(square(x), axis, keepdims))
 
 
 def count_nonzero(

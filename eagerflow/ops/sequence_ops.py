@@ -181,7 +181,7 @@ def linspace(start: Any, stop: Any, num: Any, name: Any = None, axis: int = 0) -
     from eagerflow.ops.join_ops import concat  # noqa: PLC0415
 
     lo = convert_to_tensor(start)
-    if not lo.dtype.is_floating:
+    if not (lo.dtype.is_floating or lo.dtype.is_complex):
         lo = cast(lo, dtypes.float32)
     hi = convert_to_tensor(stop, dtype_hint=lo.dtype)
     if hi.dtype != lo.dtype:
