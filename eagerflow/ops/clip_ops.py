@@ -83,6 +83,11 @@ def clip_by_norm(t: Any, clip_norm: Any, axes: Any = None, name: Any = None) -> 
     from eagerflow.ops.reduction_ops import reduce_sum  # noqa: PLC0415
 
     x = convert_to_tensor(t)
+    if x.dtype.is_complex:
+        # TF's clip_by_norm compares the squared norm with 0, which complex types cannot do.
+        raise errors.InvalidArgumentError(
+            None, None, f"clip_by_norm: `t` must be real, got a {x.dtype.name} tensor"
+        )
     limit = convert_to_tensor(clip_norm, dtype_hint=x.dtype)
     l2sum = reduce_sum(x * x, axes, keepdims=True)
     # A zero norm would make sqrt's gradient infinite: take sqrt of 1 there instead (TF's trick).

@@ -143,6 +143,7 @@ def depthwise_conv2d(
         TensorShape([1, 3, 3, 6])
     """
     x, w = binary_operands("DepthwiseConv2dNative", input, filter)
+    win.reject_complex("DepthwiseConv2dNative", x)
     _check_rank("DepthwiseConv2dNative", "input", x, 4)
     _check_rank("DepthwiseConv2dNative", "filter", w, 4)
     attrs = _attrs("DepthwiseConv2dNative", strides, padding, dilations, data_format)

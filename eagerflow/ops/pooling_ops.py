@@ -236,6 +236,7 @@ def _pool(
     prim: Primitive, op: str, input: Any, ksize: Any, strides: Any, padding: Any, data_format: Any
 ) -> Tensor:
     x = convert_to_tensor(input)
+    win.reject_complex(op, x)
     fmt = win.check_data_format(op, data_format)
     if x.shape.rank is not None and x.shape.rank != 4:
         raise ValueError(f"{op}: `input` must be rank 4, got shape {x.shape}")

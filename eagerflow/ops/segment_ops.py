@@ -104,6 +104,13 @@ RegisterGradient("UnsortedSegmentMax")(_segment_min_or_max_grad)
 RegisterGradient("UnsortedSegmentMin")(_segment_min_or_max_grad)
 
 
+def _real_data(op: str, data: Any) -> Tensor:
+    # Max and min need an order: real numeric types only, as TF's kernels.
+    x = convert_to_tensor(data)
+    check_kind(op, x, "fiu", "a real numeric", "data")
+    return x
+
+
 def _segment_op(prim: Primitive, data: Any, segment_ids: Any, num_segments: Any) -> Tensor:
     x = convert_to_tensor(data)
     ids = convert_to_tensor(segment_ids)
@@ -139,7 +146,9 @@ def unsorted_segment_max(
         >>> tf.math.unsorted_segment_max([1, 5, 3], [1, 1, 0], num_segments=2).numpy()
         array([3, 5], dtype=int32)
     """
-    return _segment_op(SEGMENT_MAX, data, segment_ids, num_segments)
+    return _segment_op(
+        SEGMENT_MAX, _real_data("UnsortedSegmentMax", data), segment_ids, num_segments
+    )
 
 
 def unsorted_segment_min(
@@ -152,7 +161,9 @@ def unsorted_segment_min(
         >>> tf.math.unsorted_segment_min([1, 5, 3], [1, 1, 0], num_segments=2).numpy()
         array([3, 1], dtype=int32)
     """
-    return _segment_op(SEGMENT_MIN, data, segment_ids, num_segments)
+    return _segment_op(
+        SEGMENT_MIN, _real_data("UnsortedSegmentMin", data), segment_ids, num_segments
+    )
 
 
 def unsorted_segment_mean(
