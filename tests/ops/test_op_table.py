@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import importlib
 import pkgutil
+import warnings
 
 import numpy as np
 import pytest
 
 import eagerflow as tf
+from eagerflow.core import errors
 from eagerflow.core.dispatch import GRADIENTS, infer
 from eagerflow.core.tensor_spec import TensorSpec
 from tests.ops import specs as specs_package
@@ -211,3 +213,193 @@ def test_every_differentiable_primitive_is_in_the_table() -> None:
         seen |= _primitives_used(spec)
     missing = set(GRADIENTS) - seen - COVERED_ELSEWHERE
     assert not missing, f"differentiable primitives with no op-spec entry: {sorted(missing)}"
+
+
+# -- complex inputs: TensorFlow's gradient convention ----------------------------------------
+# For a real loss L of a complex tensor z, `tape.gradient(L, z)` is dL/dRe(z) + i dL/dIm(z)
+# (for a holomorphic op y = f(z) its gradient function returns grad * conj(f'(z))). Every spec
+# whose op accepts complex128 inputs is checked against finite differences of
+# L(z) = sum(real(f(z) * conj(w))) for a fixed random complex w.
+COMPLEX = np.dtype("complex128")
+
+
+def _accepts_complex(spec: OpSpec) -> bool:
+    """Whether the op runs on complex128 inputs; real-only ops raise, as TF's kernels do."""
+    if not spec.complex or not any(a.differentiable for a in spec.args):
+        return False
+    arrays = spec.sample(0, COMPLEX)
+    try:
+        with warnings.catch_warnings():
+            # A ComplexWarning here (imaginary parts dropped) is reported by the tests below.
+            warnings.simplefilter("ignore")
+            spec.fn(*[tf.constant(a) for a in arrays])
+    except (TypeError, errors.InvalidArgumentError):
+        return False
+    return True
+
+
+COMPLEX_SPECS = [s for s in SPECS if _accepts_complex(s)]
+COMPLEX_GRAD_SPECS = [s for s in COMPLEX_SPECS if s.grad]
+COMPLEX_GRAD2_SPECS = [s for s in COMPLEX_GRAD_SPECS if s.grad2]
+# Differentiable primitives whose public ops reject complex inputs (TF's kernels do too).
+REAL_ONLY = {
+    "Atan2", "FloorMod", "Max", "Min", "Maximum", "Minimum", "Erf", "Lgamma", "Digamma",
+    "Polygamma", "Relu", "ReluGrad", "Relu6", "Relu6Grad", "LeakyRelu", "LeakyReluGrad", "Elu",
+    "EluGrad", "Selu", "SeluGrad", "Softplus", "Softmax", "LogSoftmax",
+    "SparseSoftmaxCrossEntropyWithLogits", "Conv2D", "Conv2DBackpropInput",
+    "Conv2DBackpropFilter", "DepthwiseConv2dNative", "DepthwiseConv2dNativeBackpropInput",
+    "DepthwiseConv2dNativeBackpropFilter", "MaxPool", "MaxPoolGrad", "MaxPoolGradGrad",
+    "AvgPool", "AvgPoolGrad", "UnsortedSegmentMax", "UnsortedSegmentMin",
+}  # fmt: skip
+
+
+def _complex_weights(spec: OpSpec, arrays: list, rng: np.random.Generator) -> list:
+    outs = _flat(spec.fn(*[tf.constant(a) for a in arrays]))
+    weights = []
+    for o in outs:
+        if o.dtype.is_complex:
+            shape = o.shape.as_list()
+            weights.append(tf.constant(rng.normal(size=shape) + 1j * rng.normal(size=shape)))
+        elif o.dtype.is_floating:
+            weights.append(tf.constant(rng.normal(size=o.shape.as_list())))
+        else:
+            weights.append(None)  # integer / bool outputs carry no gradient
+    return weights
+
+
+def _real_loss(spec: OpSpec, weights: list):
+    """L = sum(real(f * conj(w))) over complex outputs (sum(f * w) over real ones): real."""
+
+    def loss(*tensors):
+        terms = []
+        for o, w in zip(_flat(spec.fn(*tensors)), weights):
+            if w is None:
+                continue
+            if o.dtype.is_complex:
+                terms.append(tf.reduce_sum(tf.math.real(o * tf.math.conj(w))))
+            else:
+                terms.append(tf.reduce_sum(o * w))
+        return tf.add_n(terms)
+
+    return loss
+
+
+def _complex_directions(spec: OpSpec, arrays: list, rng: np.random.Generator) -> list:
+    """Two perturbations per check: along the real axes only, then the imaginary axes only."""
+    real = [
+        rng.normal(size=a.shape) if spec.args[i].differentiable else None
+        for i, a in enumerate(arrays)
+    ]
+    return [real, [None if d is None else 1j * d for d in real]]
+
+
+def _convention_pairing(grads: list, direction: list, diff: list) -> float:
+    # The directional derivative of L along d is Re(sum(conj(g) * d)) when g = dL/dRe + i dL/dIm.
+    return sum(
+        float(np.sum(np.real(np.conj(g.numpy()) * direction[i]))) for g, i in zip(grads, diff)
+    )
+
+
+@pytest.mark.parametrize("spec", COMPLEX_SPECS, ids=lambda s: s.name)
+def test_complex_forward_matches_reference(spec: OpSpec) -> None:
+    arrays = spec.sample(0, COMPLEX)
+    got = _flat(spec.fn(*[tf.constant(a) for a in arrays]))
+    want = _flat(spec.ref(*[a.copy() for a in arrays]))
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        np.testing.assert_allclose(g.numpy(), np.asarray(w), rtol=1e-9, atol=1e-9)
+        assert list(g.shape) == list(np.shape(w))
+
+
+@pytest.mark.parametrize("spec", COMPLEX_GRAD_SPECS, ids=lambda s: s.name)
+def test_complex_gradient_follows_tf_convention(spec: OpSpec) -> None:
+    rng = np.random.default_rng(3)
+    arrays = spec.sample(3, COMPLEX)
+    loss = _real_loss(spec, _complex_weights(spec, arrays, rng))
+    tensors = [tf.constant(a) for a in arrays]
+    diff = [i for i, a in enumerate(spec.args) if a.differentiable]
+    with tf.GradientTape() as tape:
+        for i in diff:
+            tape.watch(tensors[i])
+        value = loss(*tensors)
+    grads = tape.gradient(value, [tensors[i] for i in diff], unconnected_gradients="zero")
+    for g, i in zip(grads, diff):
+        assert g.dtype == tensors[i].dtype, (spec.name, i, g.dtype)
+    for part, direction in zip(("dL/dRe", "dL/dIm"), _complex_directions(spec, arrays, rng)):
+        analytic = _convention_pairing(grads, direction, diff)
+        numeric = _directional_fd(loss, arrays, direction, spec.eps)
+        np.testing.assert_allclose(
+            analytic, numeric, rtol=spec.grad_rtol, atol=spec.grad_atol, err_msg=part
+        )
+
+
+@pytest.mark.parametrize("spec", COMPLEX_GRAD2_SPECS, ids=lambda s: s.name)
+def test_complex_second_order_gradient_follows_tf_convention(spec: OpSpec) -> None:
+    rng = np.random.default_rng(4)
+    arrays = spec.sample(4, COMPLEX)
+    loss = _real_loss(spec, _complex_weights(spec, arrays, rng))
+    diff = [i for i, a in enumerate(spec.args) if a.differentiable]
+    u = [
+        rng.normal(size=a.shape) + 1j * rng.normal(size=a.shape) if i in diff else None
+        for i, a in enumerate(arrays)
+    ]
+
+    def directional_grad(*tensors):
+        # Re(sum(conj(G) * u)), G the first-order gradient: again a real function of z.
+        with tf.GradientTape() as inner:
+            for i in diff:
+                inner.watch(tensors[i])
+            value = loss(*tensors)
+        grads = inner.gradient(value, [tensors[i] for i in diff], unconnected_gradients="zero")
+        return tf.add_n(
+            [tf.reduce_sum(tf.math.real(tf.math.conj(g) * u[i])) for g, i in zip(grads, diff)]
+        )
+
+    tensors = [tf.constant(a) for a in arrays]
+    with tf.GradientTape() as outer:
+        for i in diff:
+            outer.watch(tensors[i])
+        g_u = directional_grad(*tensors)
+    second = outer.gradient(g_u, [tensors[i] for i in diff], unconnected_gradients="zero")
+    v = [
+        rng.normal(size=a.shape) + 1j * rng.normal(size=a.shape) if i in diff else None
+        for i, a in enumerate(arrays)
+    ]
+    analytic = _convention_pairing(second, v, diff)
+    numeric = _directional_fd(directional_grad, arrays, v, 1e-5)
+    np.testing.assert_allclose(analytic, numeric, rtol=1e-3, atol=1e-5)
+
+
+def _complex_primitives_used(spec: OpSpec) -> tuple:
+    """Primitives run by the complex loss and its backward pass, and those of them that had a
+    complex input."""
+    arrays = spec.sample(5, COMPLEX)
+    tensors = [tf.constant(a) for a in arrays]
+    diff = [tensors[i] for i, a in enumerate(spec.args) if a.differentiable]
+    loss = _real_loss(spec, _complex_weights(spec, arrays, np.random.default_rng(5)))
+    with tf.GradientTape(persistent=True) as outer:
+        outer.watch(diff)
+        with tf.GradientTape() as inner:
+            inner.watch(diff)
+            value = loss(*tensors)
+        inner.gradient(value, diff, unconnected_gradients="zero")
+    used = {rec.prim.name for rec in outer._records}
+    on_complex = {
+        rec.prim.name for rec in outer._records if any(t.dtype.is_complex for t in rec.inputs)
+    }
+    return used, on_complex
+
+
+def test_every_differentiable_primitive_is_checked_with_complex_inputs() -> None:
+    """A new differentiable op either gets the complex checks (its spec accepts complex
+    inputs) or rejects complex inputs and is listed in REAL_ONLY."""
+    seen: set[str] = set()
+    seen_complex: set[str] = set()
+    for spec in COMPLEX_GRAD_SPECS:
+        used, on_complex = _complex_primitives_used(spec)
+        seen |= used
+        seen_complex |= on_complex
+    missing = set(GRADIENTS) - seen - COVERED_ELSEWHERE - REAL_ONLY
+    assert not missing, f"differentiable primitives never run on complex inputs: {sorted(missing)}"
+    stale = REAL_ONLY & seen_complex
+    assert not stale, f"REAL_ONLY primitives that ran on complex inputs: {sorted(stale)}"

@@ -113,7 +113,7 @@ SPECS += [
     OpSpec(
         "inv_adjoint",
         lambda a: tf.linalg.inv(a + 3.0 * tf.eye(3, dtype=a.dtype), adjoint=True),
-        lambda a: np.linalg.inv(np.swapaxes(_well_conditioned(a), -1, -2)),
+        lambda a: np.linalg.inv(np.conj(np.swapaxes(_well_conditioned(a), -1, -2))),
         (Arg((3, 3)),),
         rtol=1e-4,
     ),
@@ -214,13 +214,13 @@ SPECS += [
 
 
 def _spd(a):
-    """A symmetric positive definite matrix from any square one."""
-    return a @ np.swapaxes(a, -1, -2) + 3.0 * np.eye(a.shape[-1], dtype=a.dtype)
+    """A Hermitian (real: symmetric) positive definite matrix from any square one."""
+    return a @ np.conj(np.swapaxes(a, -1, -2)) + 3.0 * np.eye(a.shape[-1], dtype=a.dtype)
 
 
 def _tf_spd(a):
     n = a.shape[-1]
-    return tf.matmul(a, a, transpose_b=True) + 3.0 * tf.eye(n, dtype=a.dtype)
+    return tf.matmul(a, a, adjoint_b=True) + 3.0 * tf.eye(n, dtype=a.dtype)
 
 
 # -- solves and factorizations (decomposition_ops.py) -------------------------------------------
@@ -235,7 +235,7 @@ SPECS += [
     OpSpec(
         "solve_adjoint",
         lambda a, b: tf.linalg.solve(a + 3.0 * tf.eye(3, dtype=a.dtype), b, adjoint=True),
-        lambda a, b: np.linalg.solve(_well_conditioned(a).T, b),
+        lambda a, b: np.linalg.solve(_well_conditioned(a).conj().T, b),
         (Arg((3, 3)), Arg((3, 1))),
         rtol=1e-4,
     ),
@@ -253,6 +253,15 @@ SPECS += [
             np.linalg.slogdet(_well_conditioned(a * np.sign(a[0, 0])) * np.sign(a[0, 0]))
         ),
         (Arg((3, 3)),),
+        rtol=1e-4,
+        complex=False,  # sign(a[0, 0]) is piecewise constant for real inputs only
+    ),
+    # Complex inputs: the sign is a phase, exp(i arg det), differentiable like log|det|.
+    OpSpec(
+        "slogdet_shifted",
+        lambda a: list(tf.linalg.slogdet(a + 3.0 * tf.eye(3, dtype=a.dtype))),
+        lambda a: list(np.linalg.slogdet(_well_conditioned(a))),
+        (Arg((2, 3, 3)),),
         rtol=1e-4,
     ),
     OpSpec(
@@ -295,16 +304,22 @@ SPECS += [
 
 
 def _canonical_eigh(a):
-    """eigh of a symmetrized input, eigenvectors signed so their first row is positive."""
+    """eigh of a Hermitian (real: symmetric) input, each eigenvector's phase (real: sign) fixed
+    so its first entry is real and positive: v * conj(v0) / |v0|, smooth in the input."""
     e, v = tf.linalg.eigh(
-        a + tf.linalg.matrix_transpose(a) + tf.linalg.diag(tf.constant([0.0, 2.0, 4.0], a.dtype))
+        a
+        + tf.linalg.matrix_transpose(a, conjugate=True)
+        + tf.linalg.diag(tf.constant([0.0, 2.0, 4.0], a.dtype))
     )
-    return [e, v * tf.sign(v[..., :1, :])]
+    first = v[..., :1, :]
+    return [e, v * tf.math.conj(first) / tf.cast(tf.abs(first), v.dtype)]
 
 
 def _np_canonical_eigh(a):
-    e, v = np.linalg.eigh(a + np.swapaxes(a, -1, -2) + np.diag([0.0, 2.0, 4.0]).astype(a.dtype))
-    return [e, v * np.sign(v[..., :1, :])]
+    shift = np.diag([0.0, 2.0, 4.0]).astype(a.dtype)
+    e, v = np.linalg.eigh(a + np.conj(np.swapaxes(a, -1, -2)) + shift)
+    first = v[..., :1, :]
+    return [e, v * np.conj(first) / np.abs(first)]
 
 
 SPECS += [
@@ -320,7 +335,7 @@ SPECS += [
         lambda a, b: tf.linalg.triangular_solve(
             a + 3.0 * tf.eye(3, dtype=a.dtype), b, lower=False, adjoint=True
         ),
-        lambda a, b: np.linalg.solve(np.triu(_well_conditioned(a)).T, b),
+        lambda a, b: np.linalg.solve(np.triu(_well_conditioned(a)).conj().T, b),
         (Arg((3, 3)), Arg((3, 2))),
         rtol=1e-4,
     ),

@@ -25,7 +25,7 @@ SPECS = [
     OpSpec(
         "cast_f32_f64",
         lambda x: tf.cast(x, tf.float64),
-        lambda x: x.astype(np.float64),
+        lambda x: np.real(x).astype(np.float64),  # complex: the real part, as TF
         (M,),
         out_dtype="float64",
         grad=False,
@@ -35,7 +35,7 @@ SPECS = [
     OpSpec(
         "cast_round_trip",
         lambda x: tf.cast(tf.cast(x, tf.float32), x.dtype),
-        lambda x: x.astype(np.float32).astype(x.dtype),
+        lambda x: np.real(x).astype(np.float32).astype(x.dtype),
         (M,),
         eps=1e-3,
         grad_rtol=1e-3,
@@ -57,7 +57,13 @@ SPECS += [
     OpSpec("rpow_operator", lambda x: 2.0**x, lambda x: 2.0**x, (M,)),
     OpSpec("maximum", tf.maximum, np.maximum, (M, M)),
     OpSpec("minimum_broadcast", tf.minimum, np.minimum, (M, ROW)),
-    OpSpec("squared_difference", tf.math.squared_difference, lambda x, y: (x - y) ** 2, (M, ROW)),
+    # Complex: |x - y|^2 (a zero imaginary part), as TF.
+    OpSpec(
+        "squared_difference",
+        tf.math.squared_difference,
+        lambda x, y: (x - y) * np.conj(x - y),
+        (M, ROW),
+    ),
     OpSpec("divide_no_nan", tf.math.divide_no_nan, np.divide, (M, POS)),
     OpSpec(
         "divide_no_nan_zero",
@@ -139,7 +145,7 @@ SPECS += [
     OpSpec(
         "l2_normalize",
         lambda x: tf.math.l2_normalize(x, axis=1),
-        lambda x: x / np.sqrt(np.sum(x * x, axis=1, keepdims=True)),
+        lambda x: x / np.sqrt(np.sum(np.abs(x) ** 2, axis=1, keepdims=True)),
         (M,),
     ),
 ]

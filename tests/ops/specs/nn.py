@@ -96,7 +96,7 @@ SPECS = [
     ),
     _spec("silu", tf.nn.silu, lambda x: x * special.expit(x)),
     _spec("swish_beta", lambda x: tf.nn.swish(x, beta=2.0), lambda x: x * special.expit(2 * x)),
-    _spec("sigmoid_nn", tf.nn.sigmoid, special.expit),
+    _spec("sigmoid_nn", tf.nn.sigmoid, lambda x: 1 / (1 + np.exp(-x))),
     _spec("softmax", tf.nn.softmax, softmax_ref),
     _spec("softmax_axis0", lambda x: tf.nn.softmax(x, axis=0), lambda x: softmax_ref(x, 0)),
     _spec(

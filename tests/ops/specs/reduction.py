@@ -89,7 +89,7 @@ SPECS += [
     OpSpec(
         "reduce_euclidean_norm",
         lambda x: tf.math.reduce_euclidean_norm(x, 0),
-        lambda x: np.sqrt(np.sum(x * x, 0)),
+        lambda x: np.sqrt(np.sum(x * np.conj(x), 0)),
         (M,),
     ),
     OpSpec(
