@@ -14,6 +14,6 @@ from eagerflow.ops.decomposition_ops import (
     triangular_solve,
 )
 from eagerflow.ops.einsum_ops import einsum, tensordot
-from eagerflow.ops.linalg_ops import det, inv, matmul, matrix_transpose
+from eagerflow.ops.linalg_ops import adjoint, det, inv, matmul, matrix_transpose
 from eagerflow.ops.math_unary_ops import l2_normalize
 from eagerflow.ops.matrix_ops import diag, diag_part, eye, norm, trace

@@ -1,7 +1,7 @@
 """`tf.math`: elementwise math, reductions and comparisons."""
 # ruff: noqa: F401
 
-from eagerflow.ops.complex_ops import conj, imag, real
+from eagerflow.ops.complex_ops import angle, conj, imag, real
 from eagerflow.ops.logical_ops import logical_and, logical_not, logical_or, logical_xor
 from eagerflow.ops.math_binary_ops import (
     multiply_no_nan,

@@ -1,4 +1,4 @@
-"""Complex numbers: `tf.complex`, `conj`, `real`, `imag`.
+"""Complex numbers: `tf.complex`, `conj`, `real`, `imag`, `angle`.
 
 On real tensors `conj` and `real` return the input and `imag` zeros, as TF does.
 
@@ -10,6 +10,7 @@ tensors).
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from eagerflow.core import dtypes
@@ -38,6 +39,7 @@ COMPLEX = Primitive("Complex", lambda xp, re, im: re + 1j * im, _complex_rule)
 CONJ = Primitive("Conj", lambda xp, x: xp.conj(x), rules.unary)
 REAL = Primitive("Real", lambda xp, x: xp.real(x).copy(), _part_rule)
 IMAG = Primitive("Imag", lambda xp, x: xp.imag(x).copy(), _part_rule)
+ANGLE = Primitive("Angle", lambda xp, x: xp.angle(x), _part_rule)
 
 
 @RegisterGradient("Complex")
@@ -65,6 +67,18 @@ def _imag_grad(op: Any, grad: Tensor) -> Tensor:
     from eagerflow.ops.array_ops import zeros_like  # noqa: PLC0415
 
     return complex(zeros_like(grad), grad)
+
+
+@RegisterGradient("Angle")
+def _angle_grad(op: Any, grad: Tensor) -> Tensor:
+    # angle(a + ib) = atan2(b, a): d/da = -b / |z|^2, d/db = a / |z|^2, so the gradient is
+    # grad * (-b + ia) / |z|^2 = -grad / (b + ia), as TF writes it.
+    from eagerflow.ops.array_ops import zeros_like  # noqa: PLC0415
+    from eagerflow.ops.math_ops import divide, negative  # noqa: PLC0415
+
+    x = op.inputs[0]
+    swapped = complex(imag(x), real(x))
+    return negative(divide(complex(grad, zeros_like(grad)), swapped))
 
 
 def conj_if_complex(x: Tensor) -> Tensor:
@@ -110,6 +124,29 @@ def real(input: Any, name: Any = None) -> Tensor:  # noqa: A002 (TF's name)
     """
     x = convert_to_tensor(input)
     return execute(REAL, (x,)) if kind_of(x) == "c" else x
+
+
+def angle(input: Any, name: Any = None) -> Tensor:  # noqa: A002 (TF's name)
+    """The argument of each complex element, atan2(imag, real), in [-pi, pi] (complex64 ->
+    float32); for a real float tensor pi where it is negative and 0 elsewhere, as TF.
+
+    Example:
+        >>> tf.math.angle(tf.complex(-1.0, 1.0)).numpy()  # 3 pi / 4
+        2.3561945
+        >>> tf.math.angle(tf.constant([-2.0, 3.0])).numpy()
+        array([3.1415927, 0.       ], dtype=float32)
+    """
+    x = convert_to_tensor(input)
+    kind = kind_of(x)
+    if kind == "c":
+        return execute(ANGLE, (x,))
+    if kind != "f":
+        raise TypeError(f"angle: `input` must be floating-point or complex, got {x.dtype.name}")
+    from eagerflow.ops.array_ops import ones_like, zeros_like  # noqa: PLC0415
+    from eagerflow.ops.math_ops import less, multiply  # noqa: PLC0415
+    from eagerflow.ops.select_ops import where  # noqa: PLC0415
+
+    return where(less(x, 0), multiply(ones_like(x), math.pi), zeros_like(x))
 
 
 def imag(input: Any, name: Any = None) -> Tensor:  # noqa: A002 (TF's name)

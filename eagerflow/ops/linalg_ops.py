@@ -242,5 +242,17 @@ def matrix_transpose(a: Any, name: str = "matrix_transpose", conjugate: bool = F
     return transpose(x, perm, conjugate=conjugate)
 
 
+def adjoint(matrix: Any, name: Any = None) -> Tensor:
+    """Conjugate transpose of the last two dims (`tf.linalg.adjoint`); for a real tensor, the
+    transpose.
+
+    Example:
+        >>> tf.linalg.adjoint(tf.constant([[1 + 1j, 2 - 1j]])).numpy()
+        array([[1.-1.j],
+               [2.+1.j]])
+    """
+    return matrix_transpose(matrix, conjugate=True)
+
+
 matrix_inverse = inv
 matrix_determinant = det

@@ -38,6 +38,15 @@ def _well_conditioned(a):
 
 SPECS += [
     OpSpec(
+        "adjoint",
+        tf.linalg.adjoint,
+        lambda a: np.conj(np.swapaxes(a, -1, -2)),
+        (Arg((2, 3, 4)),),
+    ),
+]
+
+SPECS += [
+    OpSpec(
         "einsum_matmul",
         lambda a, b: tf.einsum("ij,jk->ik", a, b),
         np.matmul,

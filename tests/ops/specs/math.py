@@ -223,6 +223,19 @@ SPECS += [
 ]
 
 SPECS += [
+    # Real inputs: 0 or pi; complex inputs (the complex checks): the phase, real part kept
+    # positive so no input crosses the branch cut on the negative real axis.
+    OpSpec("angle", tf.math.angle, np.angle, (AWAY,)),
+    OpSpec("angle_real_signs", tf.math.angle, np.angle, (M,), complex=False),
+    OpSpec(
+        "angle_of_complex",
+        lambda x, y: tf.math.angle(tf.complex(x, y)),
+        lambda x, y: np.arctan2(y, x),
+        (M, AWAY),
+    ),
+]
+
+SPECS += [
     OpSpec(
         "complex_abs",
         lambda x, y: tf.abs(tf.complex(x, y)),
