@@ -11,6 +11,7 @@ from eagerflow.core.gradient_registry import RegisterGradient
 from eagerflow.core.tensor import Tensor
 from eagerflow.core.tensor_spec import TensorSpec
 from eagerflow.ops import _shape_rules as rules
+from eagerflow.ops._dtype_kinds import check_kind
 
 
 def _clip_kernel(xp: Any, t: Any, lo: Any, hi: Any) -> Any:
@@ -48,6 +49,7 @@ def clip_by_value(t: Any, clip_value_min: Any, clip_value_max: Any, name: Any = 
         array([-1. ,  0.5,  1. ], dtype=float32)
     """
     x = convert_to_tensor(t)
+    check_kind("ClipByValue", x, "fiub", "a real (complex numbers have no order, as in TF)", "t")
     lo = convert_to_tensor(clip_value_min, dtype_hint=x.dtype)
     hi = convert_to_tensor(clip_value_max, dtype_hint=x.dtype)
     for what, bound in (("clip_value_min", lo), ("clip_value_max", hi)):

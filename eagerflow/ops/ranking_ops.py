@@ -11,6 +11,7 @@ from eagerflow.core.dispatch import Primitive, execute
 from eagerflow.core.gradient_registry import RegisterGradient, no_gradient
 from eagerflow.core.tensor import Tensor
 from eagerflow.core.tensor_spec import TensorSpec
+from eagerflow.ops._dtype_kinds import check_kind
 from eagerflow.ops.reduction_ops import normalize_axis, reduce_sum, reduction_shape
 
 
@@ -144,6 +145,7 @@ def top_k(input: Any, k: int = 1, sorted: bool = True, name: Any = None) -> tupl
         (array([3., 2.], dtype=float32), array([1, 2], dtype=int32))
     """
     x = convert_to_tensor(input)
+    check_kind("TopKV2", x, "fiub", "a real (complex numbers have no order, as in TF)", "input")
     k = int(k)
     if x.ndim == 0:
         raise errors.InvalidArgumentError(None, None, "TopKV2: input must be at least 1-D")

@@ -249,7 +249,8 @@ REAL_ONLY = {
     "SparseSoftmaxCrossEntropyWithLogits", "Conv2D", "Conv2DBackpropInput",
     "Conv2DBackpropFilter", "DepthwiseConv2dNative", "DepthwiseConv2dNativeBackpropInput",
     "DepthwiseConv2dNativeBackpropFilter", "MaxPool", "MaxPoolGrad", "MaxPoolGradGrad",
-    "AvgPool", "AvgPoolGrad", "UnsortedSegmentMax", "UnsortedSegmentMin",
+    "AvgPool", "AvgPoolGrad", "UnsortedSegmentMax", "UnsortedSegmentMin", "ClipByValue",
+    "TopKV2",
 }  # fmt: skip
 
 
