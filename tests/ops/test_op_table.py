@@ -145,6 +145,15 @@ def _directions(spec: OpSpec, arrays: list, rng: np.random.Generator) -> list:
     ]
 
 
+def _tape_gradients(loss, tensors: list, diff: list) -> list:
+    """Tape gradients of `loss(*tensors)` for the inputs at `diff` (zeros if unconnected)."""
+    with tf.GradientTape() as tape:
+        for i in diff:
+            tape.watch(tensors[i])
+        value = loss(*tensors)
+    return tape.gradient(value, [tensors[i] for i in diff], unconnected_gradients="zero")
+
+
 @pytest.mark.parametrize("spec", GRAD_SPECS, ids=lambda s: s.name)
 def test_gradient_matches_finite_differences(spec: OpSpec) -> None:
     rng = np.random.default_rng(3)
@@ -152,11 +161,7 @@ def test_gradient_matches_finite_differences(spec: OpSpec) -> None:
     loss = _scalar_loss(spec, _loss_weights(spec, arrays, rng))
     tensors = [tf.constant(a) for a in arrays]
     diff = [i for i, a in enumerate(spec.args) if a.differentiable]
-    with tf.GradientTape() as tape:
-        for i in diff:
-            tape.watch(tensors[i])
-        value = loss(*tensors)
-    grads = tape.gradient(value, [tensors[i] for i in diff], unconnected_gradients="zero")
+    grads = _tape_gradients(loss, tensors, diff)
     direction = _directions(spec, arrays, rng)
     analytic = sum(float(np.sum(g.numpy() * direction[i])) for g, i in zip(grads, diff))
     numeric = _directional_fd(loss, arrays, direction, spec.eps)
@@ -172,19 +177,10 @@ def test_second_order_gradient_matches_finite_differences(spec: OpSpec) -> None:
     u = _directions(spec, arrays, rng)
 
     def directional_grad(*tensors):
-        with tf.GradientTape() as inner:
-            for i in diff:
-                inner.watch(tensors[i])
-            value = loss(*tensors)
-        grads = inner.gradient(value, [tensors[i] for i in diff], unconnected_gradients="zero")
+        grads = _tape_gradients(loss, tensors, diff)
         return tf.add_n([tf.reduce_sum(g * u[i]) for g, i in zip(grads, diff)])
 
-    tensors = [tf.constant(a) for a in arrays]
-    with tf.GradientTape() as outer:
-        for i in diff:
-            outer.watch(tensors[i])
-        g_u = directional_grad(*tensors)
-    second = outer.gradient(g_u, [tensors[i] for i in diff], unconnected_gradients="zero")
+    second = _tape_gradients(directional_grad, [tf.constant(a) for a in arrays], diff)
     v = _directions(spec, arrays, rng)
     analytic = sum(float(np.sum(s.numpy() * v[i])) for s, i in zip(second, diff))
     numeric = _directional_fd(directional_grad, arrays, v, 1e-5)
@@ -326,11 +322,7 @@ def test_complex_gradient_follows_tf_convention(spec: OpSpec) -> None:
     loss = _real_loss(spec, _complex_weights(spec, arrays, rng))
     tensors = [tf.constant(a) for a in arrays]
     diff = [i for i, a in enumerate(spec.args) if a.differentiable]
-    with tf.GradientTape() as tape:
-        for i in diff:
-            tape.watch(tensors[i])
-        value = loss(*tensors)
-    grads = tape.gradient(value, [tensors[i] for i in diff], unconnected_gradients="zero")
+    grads = _tape_gradients(loss, tensors, diff)
     for g, i in zip(grads, diff):
         assert g.dtype == tensors[i].dtype, (spec.name, i, g.dtype)
         expected = _convention_fd(loss, arrays, i, spec.eps)
@@ -352,21 +344,12 @@ def test_complex_second_order_gradient_follows_tf_convention(spec: OpSpec) -> No
 
     def directional_grad(*tensors):
         # Re(sum(conj(G) * u)), G the first-order gradient: again a real function of z.
-        with tf.GradientTape() as inner:
-            for i in diff:
-                inner.watch(tensors[i])
-            value = loss(*tensors)
-        grads = inner.gradient(value, [tensors[i] for i in diff], unconnected_gradients="zero")
+        grads = _tape_gradients(loss, tensors, diff)
         return tf.add_n(
             [tf.reduce_sum(tf.math.real(tf.math.conj(g) * u[i])) for g, i in zip(grads, diff)]
         )
 
-    tensors = [tf.constant(a) for a in arrays]
-    with tf.GradientTape() as outer:
-        for i in diff:
-            outer.watch(tensors[i])
-        g_u = directional_grad(*tensors)
-    second = outer.gradient(g_u, [tensors[i] for i in diff], unconnected_gradients="zero")
+    second = _tape_gradients(directional_grad, [tf.constant(a) for a in arrays], diff)
     v = [
         rng.normal(size=a.shape) + 1j * rng.normal(size=a.shape) if i in diff else None
         for i, a in enumerate(arrays)
