@@ -114,7 +114,16 @@ def remove_stale_temporaries(directory: str) -> list[str]:
     return removed
 
 
-def _fsync_directory(directory: str) -> None:
+def fsync_file(path: str) -> None:
+    """Flushes a written file's data to the disk (the page cache may hold it for ~30 s)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        getattr(os, "fdatasync", os.fsync)(fd)
+    finally:
+        os.close(fd)
+
+
+def fsync_directory(directory: str) -> None:
     try:
         fd = os.open(directory or ".", os.O_RDONLY)
     except OSError:
@@ -151,7 +160,7 @@ def atomic_write(final: str, write: Callable[[IO[bytes]], None], sync: bool | No
             os.remove(temporary)
         raise
     if sync:
-        _fsync_directory(directory)
+        fsync_directory(directory)
 
 
 def atomic_write_text(final: str, text: str, sync: bool | None = None) -> None:

@@ -53,7 +53,7 @@ def test_manager_async_save_and_retention(tmp_path):
     for value in range(4):
         v.assign(float(value))
         manager.save(options=ASYNC)
-    checkpoint.sync()
+    manager.sync()
     assert sorted(os.listdir(tmp_path)) == ["checkpoint", "ckpt-3.ckpt", "ckpt-4.ckpt"]
     assert train.latest_checkpoint(str(tmp_path)) == str(tmp_path / "ckpt-4")
     checkpoint.restore(manager.latest_checkpoint).assert_consumed()

@@ -319,9 +319,11 @@ def test_manager_and_latest_checkpoint_on_a_version_1_directory(tmp_path):
     assert int(checkpoint.save_counter) == 1
     manager.save()  # ckpt-2 again: a .ckpt beside the old .npz
     manager.save()  # ckpt-3: the oldest, ckpt-1.npz, goes
+    manager.sync()
     names = sorted(os.listdir(tmp_path))
     assert names == ["checkpoint", "ckpt-2.ckpt", "ckpt-2.npz", "ckpt-3.ckpt"]
     manager.save()  # ckpt-4: both files of ckpt-2 go
+    manager.sync()
     assert sorted(os.listdir(tmp_path)) == ["checkpoint", "ckpt-3.ckpt", "ckpt-4.ckpt"]
 
 
@@ -381,11 +383,15 @@ def syncs(monkeypatch):
 def test_saves_do_not_fsync_by_default(tmp_path, syncs):
     checkpoint = train.Checkpoint(v=tf.Variable(1.0))
     checkpoint.save(str(tmp_path / "ckpt"))
-    manager = train.CheckpointManager(checkpoint, str(tmp_path / "m"), max_to_keep=1)
+    manager = train.CheckpointManager(checkpoint, str(tmp_path / "m"), max_to_keep=2)
     manager.save()
     manager.save(options=train.CheckpointOptions(enable_async=True))
-    checkpoint.sync()
+    manager.sync()
     assert syncs == []
+    # Only before deleting a superseded checkpoint is the new one synced (in a thread).
+    manager.save()
+    manager.sync()
+    assert len(syncs) == 2  # the new file and the directory
 
 
 def test_sync_to_disk_option_fsyncs_file_directory_and_state_file(tmp_path, syncs):
