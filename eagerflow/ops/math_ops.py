@@ -325,13 +325,36 @@ def square(x: Any, name: Any = None) -> Tensor:
 # -- comparisons (no gradient) -----------------------------------------------------------
 EQUAL = Primitive("Equal", lambda xp, x, y: xp.equal(x, y), rules.comparison("Equal"))
 NOT_EQUAL = Primitive("NotEqual", lambda xp, x, y: xp.not_equal(x, y), rules.comparison("NotEqual"))
-LESS = Primitive("Less", lambda xp, x, y: xp.less(x, y), rules.comparison("Less"))
-LESS_EQUAL = Primitive(
-    "LessEqual", lambda xp, x, y: xp.less_equal(x, y), rules.comparison("LessEqual")
-)
-GREATER = Primitive("Greater", lambda xp, x, y: xp.greater(x, y), rules.comparison("Greater"))
+
+
+def _ordered(op: str, fn: Any) -> tuple:
+    """Kernel and shape rule of an order comparison: complex inputs raise, as TF's kernels
+    (complex numbers have no order; NumPy's lexicographic one would run)."""
+
+    def check(is_complex: bool, dtype: Any) -> None:
+        if is_complex:
+            raise errors.InvalidArgumentError(
+                None, None, f"{op}: complex numbers have no order, got a {dtype} tensor"
+            )
+
+    def kernel(xp: Any, x: Any, y: Any) -> Any:
+        check(x.dtype.kind == "c", x.dtype)
+        return fn(xp, x, y)
+
+    comparison = rules.comparison(op)
+
+    def rule(x: Any, y: Any, **attrs: Any) -> Any:
+        check(x.dtype.is_complex, x.dtype.name)
+        return comparison(x, y, **attrs)
+
+    return kernel, rule
+
+
+LESS = Primitive("Less", *_ordered("Less", lambda xp, x, y: xp.less(x, y)))
+LESS_EQUAL = Primitive("LessEqual", *_ordered("LessEqual", lambda xp, x, y: xp.less_equal(x, y)))
+GREATER = Primitive("Greater", *_ordered("Greater", lambda xp, x, y: xp.greater(x, y)))
 GREATER_EQUAL = Primitive(
-    "GreaterEqual", lambda xp, x, y: xp.greater_equal(x, y), rules.comparison("GreaterEqual")
+    "GreaterEqual", *_ordered("GreaterEqual", lambda xp, x, y: xp.greater_equal(x, y))
 )
 for _name in ("Equal", "NotEqual", "Less", "LessEqual", "Greater", "GreaterEqual"):
     no_gradient(_name)

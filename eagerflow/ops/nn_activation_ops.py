@@ -33,9 +33,9 @@ def _real_input(op: str, x: Any) -> Tensor:
     return t
 
 
-def _float_input(op: str, x: Any) -> Tensor:
+def _float_input(op: str, x: Any, complex_ok: bool = False) -> Tensor:
     t = x if type(x) is Tensor else convert_to_tensor(x)
-    if not t.dtype.is_floating:
+    if not (t.dtype.is_floating or (complex_ok and t.dtype.is_complex)):
         raise TypeError(
             f"{op}: `features` must be a floating tensor (half, float32, float64), got dtype "
             f"{t.dtype.name}"
@@ -320,7 +320,7 @@ def silu(features: Any, beta: float = 1.0, name: Any = None) -> Tensor:
     from eagerflow.ops.math_ops import multiply  # noqa: PLC0415
     from eagerflow.ops.math_unary_ops import sigmoid  # noqa: PLC0415
 
-    x = _float_input("Silu", features)
+    x = _float_input("Silu", features, complex_ok=True)  # TF's composite takes complex too
     scaled = x if beta == 1.0 else multiply(x, beta)
     return multiply(x, sigmoid(scaled))
 

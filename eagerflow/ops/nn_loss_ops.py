@@ -16,6 +16,7 @@ from eagerflow.core.dispatch import Primitive, execute
 from eagerflow.core.gradient_registry import RegisterGradient
 from eagerflow.core.tensor import Tensor
 from eagerflow.core.tensor_spec import TensorSpec
+from eagerflow.ops._dtype_kinds import check_kind
 
 
 def _sparse_xent_kernel(xp: Any, logits: Any, labels: Any) -> Any:
@@ -178,4 +179,6 @@ def l2_loss(t: Any, name: Any = None) -> Tensor:
     from eagerflow.ops.math_ops import multiply, square  # noqa: PLC0415
     from eagerflow.ops.reduction_ops import reduce_sum  # noqa: PLC0415
 
-    return multiply(reduce_sum(square(convert_to_tensor(t))), 0.5)
+    x = convert_to_tensor(t)
+    check_kind("L2Loss", x, "fiub", "a real (TF's L2Loss kernel has no complex types)", "t")
+    return multiply(reduce_sum(square(x)), 0.5)

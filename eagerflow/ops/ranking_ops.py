@@ -35,6 +35,7 @@ no_gradient("ArgMin")
 
 def _arg(prim: Primitive, input: Any, axis: Any, output_type: Any) -> Tensor:
     x = convert_to_tensor(input)
+    check_kind(prim.name, x, "fiub", "a real (complex numbers have no order, as in TF)", "input")
     output_type = dtypes.as_dtype(output_type)
     if output_type not in (dtypes.int32, dtypes.int64, dtypes.int16, dtypes.uint16):
         raise TypeError(f"{prim.name}: output_type must be int32 or int64, got {output_type}")
