@@ -219,13 +219,13 @@ def _triangular_solve_rule(a: TensorSpec, b: TensorSpec, lower: bool, adjoint: b
 
 
 def _eigh_kernel(xp: Any, a: Any) -> tuple:
-    values, vectors = xp.linalg.eigh(a)  # reads the lower triangle, as TF; real values
-    return values, vectors
+    values, vectors = xp.linalg.eigh(a)  # reads the lower triangle, as TF
+    # Real values, in the input's dtype (complex inputs: complex eigenvalues), as TF.
+    return values.astype(a.dtype, copy=False), vectors
 
 
 def _eigh_rule(a: TensorSpec) -> tuple:
-    real = {"complex64": "float32", "complex128": "float64"}.get(a.dtype.name, a.dtype.name)
-    return TensorSpec(a.shape[:-1], real), TensorSpec(a.shape, a.dtype)
+    return TensorSpec(a.shape[:-1], a.dtype), TensorSpec(a.shape, a.dtype)
 
 
 MATRIX_TRIANGULAR_SOLVE = Primitive(

@@ -252,7 +252,7 @@ def norm(
         5.0
     """
     from eagerflow.ops.array_ops import squeeze  # noqa: PLC0415
-    from eagerflow.ops.complex_ops import conj, real  # noqa: PLC0415
+    from eagerflow.ops.complex_ops import conj  # noqa: PLC0415
     from eagerflow.ops.math_ops import multiply, pow  # noqa: PLC0415
     from eagerflow.ops.math_unary_ops import abs, sqrt  # noqa: PLC0415
     from eagerflow.ops.reduction_ops import reduce_max, reduce_sum  # noqa: PLC0415
@@ -274,7 +274,8 @@ def norm(
         sums = reduce_sum(abs(x), rows, keepdims=True)
         result = reduce_max(sums, cols, keepdims=True)
     elif ord in ("euclidean", "fro", 2):
-        result = sqrt(real(reduce_sum(multiply(x, conj(x)), axes, keepdims=True)))
+        # As TF: complex inputs give the (real) norm in their complex dtype.
+        result = sqrt(reduce_sum(multiply(x, conj(x)), axes, keepdims=True))
     elif ord == 1:
         result = reduce_sum(abs(x), axes, keepdims=True)
     elif ord == np.inf:

@@ -175,11 +175,21 @@ SPECS += [
 # -- norms ---------------------------------------------------------------------------------
 AWAY = Arg((3, 4), low=0.3, high=2.0)  # |x| has a kink at 0
 SIGNED = Arg((3, 4), low=-2.0, high=2.0)
+
+
+def _norm(x, **kwargs):
+    """tf.norm, checking TF's result dtype: a complex input's euclidean / Frobenius / vector
+    2-norm stays in the complex dtype (TF computes sqrt(sum(x * conj(x))))."""
+    n = tf.norm(x, **kwargs)
+    assert n.dtype == x.dtype, (n.dtype, x.dtype)
+    return n
+
+
 SPECS += [
-    OpSpec("norm_euclidean_all", tf.norm, lambda x: np.linalg.norm(x.ravel()), (SIGNED,)),
+    OpSpec("norm_euclidean_all", _norm, lambda x: np.linalg.norm(x.ravel()), (SIGNED,)),
     OpSpec(
         "norm_euclidean_axis",
-        lambda x: tf.norm(x, axis=1, keepdims=True),
+        lambda x: _norm(x, axis=1, keepdims=True),
         lambda x: np.linalg.norm(x, axis=1, keepdims=True),
         (SIGNED,),
     ),
@@ -196,6 +206,12 @@ SPECS += [
         (SIGNED,),
     ),
     OpSpec(
+        "norm_2_vector",
+        lambda x: _norm(x, ord=2, axis=0),
+        lambda x: np.linalg.norm(x, ord=2, axis=0),
+        (SIGNED,),
+    ),
+    OpSpec(
         "norm_p3",
         lambda x: tf.norm(x, ord=3, axis=1),
         lambda x: np.linalg.norm(x, ord=3, axis=1),
@@ -203,7 +219,7 @@ SPECS += [
     ),
     OpSpec(
         "norm_fro_matrix",
-        lambda x: tf.norm(x, ord="fro", axis=[-2, -1]),
+        lambda x: _norm(x, ord="fro", axis=[-2, -1]),
         lambda x: np.linalg.norm(x, ord="fro", axis=(-2, -1)),
         (Arg((2, 3, 4)),),
     ),
@@ -320,6 +336,7 @@ def _canonical_eigh(a):
         + tf.linalg.matrix_transpose(a, conjugate=True)
         + tf.linalg.diag(tf.constant([0.0, 2.0, 4.0], a.dtype))
     )
+    assert e.dtype == a.dtype, (e.dtype, a.dtype)  # as TF: complex inputs, complex (real) values
     first = v[..., :1, :]
     return [e, v * tf.math.conj(first) / tf.cast(tf.abs(first), v.dtype)]
 
