@@ -196,13 +196,17 @@ SPECS = [
     ),
     OpSpec(
         "depthwise_input_grad",
-        lambda x, w, g: input_grad(lambda a, b: tf.nn.depthwise_conv2d(a, b, 1, "VALID"), x, w, g),
+        lambda x, w, g: input_grad(
+            lambda a, b: tf.nn.depthwise_conv2d(a, b, [1, 1, 1, 1], "VALID"), x, w, g
+        ),
         lambda x, w, g: depthwise_input_grad_ref(x, w, g),
         (X, Arg((3, 2, 3, 2)), Arg((2, 5, 7, 6))),
     ),
     OpSpec(
         "depthwise_filter_grad",
-        lambda x, w, g: filter_grad(lambda a, b: tf.nn.depthwise_conv2d(a, b, 1, "VALID"), x, w, g),
+        lambda x, w, g: filter_grad(
+            lambda a, b: tf.nn.depthwise_conv2d(a, b, [1, 1, 1, 1], "VALID"), x, w, g
+        ),
         lambda x, w, g: depthwise_filter_grad_ref(x, w, g),
         (X, Arg((3, 2, 3, 2)), Arg((2, 5, 7, 6))),
     ),
