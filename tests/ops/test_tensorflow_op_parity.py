@@ -6,7 +6,8 @@ what it reaches through globals, closures and defaults is translated the same wa
 functions of the spec modules are rebound recursively, eagerflow's public functions become the
 TensorFlow function of the same public name, eagerflow tensors become TensorFlow constants,
 `tf.function`s are re-wrapped with TensorFlow's, and `execute(PRIMITIVE, ...)` calls become
-`tf.raw_ops.<PrimitiveName>`). Anything eagerflow-only raises `NotInTensorFlow`.
+`tf.raw_ops.<PrimitiveName>`). Anything eagerflow-only raises `NotInTensorFlow`; a spec that
+calls an eagerflow-internal helper standing for a TF op is written out in TF_FORMS.
 
 With the same sampled inputs (`spec.sample`) both sides are compared on:
 
@@ -40,6 +41,7 @@ from eagerflow.core.dispatch import Primitive, execute
 from eagerflow.core.dtypes import DType
 from eagerflow.graph.function import Function
 from tests.ops.op_spec import OpSpec
+from tests.ops.specs import gather as gather_specs
 from tests.ops.test_op_table import SPECS
 
 real_tf = pytest.importorskip("tensorflow")
@@ -67,8 +69,6 @@ KNOWN_DIFFERENCES: dict[str, str] = {
     "max_pool_valid_nchw": f"NCHW MaxPool: {_NO_CPU_KERNEL}",
     "conv2d_same_stride23_dilated/float64-grad": f"dilated Conv2DBackpropInput: {_NO_CPU_KERNEL}",
     "conv2d_same_stride23_dilated/float64-grad2": f"dilated Conv2DBackpropInput: {_NO_CPU_KERNEL}",
-    "gather_adjoint": "GatherV2Grad is an eagerflow-only primitive (TF's is IndexedSlices)",
-    "strided_slice_grad": "calls eagerflow's internal slicing_ops.unslice",
     "getitem_int_list": _ADVANCED_INDEX,
     "getitem_int_list_axis1": _ADVANCED_INDEX,
     "getitem_int_tensor_after_newaxis": _ADVANCED_INDEX,
@@ -293,9 +293,28 @@ class _Translator:
 _TRANSLATE = _Translator()
 
 
+# Specs that call an eagerflow-internal helper, written with the TensorFlow op it stands for.
+TF_FORMS: dict[str, Any] = {
+    # eagerflow's GatherV2Grad primitive: TF's gather gradient is IndexedSlices, made dense.
+    "gather_adjoint": lambda g: real_tf.convert_to_tensor(
+        real_tf.IndexedSlices(g, real_tf.constant(gather_specs.REPEATED), dense_shape=[4, 3])
+    ),
+    # slicing_ops.unslice(zeros([4, 5]), g, x[3::-2, 1]): the adjoint of StridedSlice.
+    "strided_slice_grad": lambda g: real_tf.raw_ops.StridedSliceGrad(
+        shape=[4, 5],
+        begin=[3, 1],
+        end=[0, 2],
+        strides=[-2, 1],
+        dy=g,
+        end_mask=0b01,
+        shrink_axis_mask=0b10,
+    ),
+}
+
+
 def tf_form(spec: OpSpec) -> Any:
     """The spec's callable over real TensorFlow."""
-    return _TRANSLATE(spec.fn)
+    return TF_FORMS[spec.name] if spec.name in TF_FORMS else _TRANSLATE(spec.fn)
 
 
 # -- running both sides ---------------------------------------------------------------------------
@@ -477,6 +496,7 @@ def test_known_differences_name_existing_checks() -> None:
         name, _, check = key.partition("/")
         assert name in names, f"KNOWN_DIFFERENCES: no spec {name!r}"
         assert not check or check in CHECKS, f"KNOWN_DIFFERENCES: no check {check!r}"
+    assert set(TF_FORMS) <= names, f"TF_FORMS: no specs {sorted(set(TF_FORMS) - names)}"
 
 
 @pytest.mark.parametrize("spec", _params("float64"))
