@@ -13,21 +13,6 @@ from typing import Any
 
 from eagerflow.core import errors
 
-
-def reject_complex(op: str, x: Any, arg: str = "input") -> None:
-    """Convolutions and pooling are real-only, as TF's kernels (half, bfloat16, float, double):
-    a complex input raises instead of running with gradients that ignore conjugation."""
-    value = x._value
-    kind = value.dtype.kind if value is not None else x.dtype._np.kind
-    if kind == "c":
-        raise errors.InvalidArgumentError(
-            None,
-            None,
-            f"{op}: complex inputs are not supported (as in TensorFlow), got a "
-            f"{x.dtype.name} `{arg}` of shape {x.shape}",
-        )
-
-
 # Below this kernel-width x channels product, convolutions use full im2col (one matmul with
 # inner dimension KH*KW*C) instead of one matmul per kernel row (inner dimension KW*C).
 NARROW_WINDOW = 16

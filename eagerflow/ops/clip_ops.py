@@ -11,7 +11,7 @@ from eagerflow.core.gradient_registry import RegisterGradient
 from eagerflow.core.tensor import Tensor
 from eagerflow.core.tensor_spec import TensorSpec
 from eagerflow.ops import _shape_rules as rules
-from eagerflow.ops._dtype_kinds import check_kind
+from eagerflow.ops._dtype_kinds import check_ordered, reject_complex
 
 
 def _clip_kernel(xp: Any, t: Any, lo: Any, hi: Any) -> Any:
@@ -49,7 +49,7 @@ def clip_by_value(t: Any, clip_value_min: Any, clip_value_max: Any, name: Any = 
         array([-1. ,  0.5,  1. ], dtype=float32)
     """
     x = convert_to_tensor(t)
-    check_kind("ClipByValue", x, "fiub", "a real (complex numbers have no order, as in TF)", "t")
+    check_ordered("ClipByValue", x, "t")
     lo = convert_to_tensor(clip_value_min, dtype_hint=x.dtype)
     hi = convert_to_tensor(clip_value_max, dtype_hint=x.dtype)
     for what, bound in (("clip_value_min", lo), ("clip_value_max", hi)):
@@ -85,11 +85,8 @@ def clip_by_norm(t: Any, clip_norm: Any, axes: Any = None, name: Any = None) -> 
     from eagerflow.ops.reduction_ops import reduce_sum  # noqa: PLC0415
 
     x = convert_to_tensor(t)
-    if x.dtype.is_complex:
-        # TF's clip_by_norm compares the squared norm with 0, which complex types cannot do.
-        raise errors.InvalidArgumentError(
-            None, None, f"clip_by_norm: `t` must be real, got a {x.dtype.name} tensor"
-        )
+    # TF's clip_by_norm compares the squared norm with 0, which complex types cannot do.
+    reject_complex("clip_by_norm", x, "t", "its norm is compared with 0, as in TensorFlow")
     limit = convert_to_tensor(clip_norm, dtype_hint=x.dtype)
     l2sum = reduce_sum(x * x, axes, keepdims=True)
     # A zero norm would make sqrt's gradient infinite: take sqrt of 1 there instead (TF's trick).

@@ -17,6 +17,7 @@ from eagerflow.core.gradient_registry import RegisterGradient
 from eagerflow.core.tensor import Tensor
 from eagerflow.core.tensor_spec import TensorSpec
 from eagerflow.ops import _windows as win
+from eagerflow.ops._dtype_kinds import reject_complex
 
 
 def _attrs(op: str, strides: Any, padding: Any, dilations: Any, data_format: Any) -> dict:
@@ -216,7 +217,7 @@ def conv2d(
         TensorShape([1, 3, 3, 2])
     """
     x, w = binary_operands("Conv2D", input, filters)
-    win.reject_complex("Conv2D", x)
+    reject_complex("Conv2D", x)
     _check_rank("Conv2D", "input", x, 4)
     _check_rank("Conv2D", "filters", w, 4)
     attrs = _attrs("Conv2D", strides, padding, dilations, data_format)
@@ -244,7 +245,7 @@ def conv2d_backprop_input(
         TensorShape([1, 5, 5, 1])
     """
     w, g = binary_operands("Conv2DBackpropInput", filter, out_backprop)
-    win.reject_complex("Conv2DBackpropInput", w, "filter")
+    reject_complex("Conv2DBackpropInput", w, "filter")
     attrs = _attrs("Conv2DBackpropInput", strides, padding, dilations, data_format)
     sizes = tuple(int(d) for d in _as_list(input_sizes))
     _check_transpose_shapes("Conv2DBackpropInput", sizes, w, g, attrs)
@@ -271,7 +272,7 @@ def conv2d_backprop_filter(
         TensorShape([3, 3, 1, 2])
     """
     x, g = binary_operands("Conv2DBackpropFilter", input, out_backprop)
-    win.reject_complex("Conv2DBackpropFilter", x)
+    reject_complex("Conv2DBackpropFilter", x)
     attrs = _attrs("Conv2DBackpropFilter", strides, padding, dilations, data_format)
     sizes = tuple(int(d) for d in _as_list(filter_sizes))
     return execute(CONV2D_BACKPROP_FILTER, (x, g), {"filter_sizes": sizes, **attrs})

@@ -14,6 +14,7 @@ from eagerflow.core.gradient_registry import RegisterGradient
 from eagerflow.core.tensor import Tensor
 from eagerflow.core.tensor_spec import TensorSpec
 from eagerflow.ops import _windows as win
+from eagerflow.ops._dtype_kinds import reject_complex
 from eagerflow.ops.conv_ops import (
     _attrs,
     _backprop_filter_rule,
@@ -143,7 +144,7 @@ def depthwise_conv2d(
         TensorShape([1, 3, 3, 6])
     """
     x, w = binary_operands("DepthwiseConv2dNative", input, filter)
-    win.reject_complex("DepthwiseConv2dNative", x)
+    reject_complex("DepthwiseConv2dNative", x)
     _check_rank("DepthwiseConv2dNative", "input", x, 4)
     _check_rank("DepthwiseConv2dNative", "filter", w, 4)
     attrs = _attrs("DepthwiseConv2dNative", strides, padding, dilations, data_format)

@@ -16,6 +16,7 @@ from eagerflow.core.gradient_registry import RegisterGradient
 from eagerflow.core.tensor import Tensor
 from eagerflow.core.tensor_spec import TensorSpec
 from eagerflow.ops import _windows as win
+from eagerflow.ops._dtype_kinds import reject_complex
 
 _ONE = (1, 1)
 
@@ -236,7 +237,7 @@ def _pool(
     prim: Primitive, op: str, input: Any, ksize: Any, strides: Any, padding: Any, data_format: Any
 ) -> Tensor:
     x = convert_to_tensor(input)
-    win.reject_complex(op, x)
+    reject_complex(op, x)
     fmt = win.check_data_format(op, data_format)
     if x.shape.rank is not None and x.shape.rank != 4:
         raise ValueError(f"{op}: `input` must be rank 4, got shape {x.shape}")

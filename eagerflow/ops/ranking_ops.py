@@ -11,7 +11,7 @@ from eagerflow.core.dispatch import Primitive, execute
 from eagerflow.core.gradient_registry import RegisterGradient, no_gradient
 from eagerflow.core.tensor import Tensor
 from eagerflow.core.tensor_spec import TensorSpec
-from eagerflow.ops._dtype_kinds import check_kind
+from eagerflow.ops._dtype_kinds import check_ordered
 from eagerflow.ops.reduction_ops import normalize_axis, reduce_sum, reduction_shape
 
 
@@ -35,7 +35,7 @@ no_gradient("ArgMin")
 
 def _arg(prim: Primitive, input: Any, axis: Any, output_type: Any) -> Tensor:
     x = convert_to_tensor(input)
-    check_kind(prim.name, x, "fiub", "a real (complex numbers have no order, as in TF)", "input")
+    check_ordered(prim.name, x, "input")
     output_type = dtypes.as_dtype(output_type)
     if output_type not in (dtypes.int32, dtypes.int64, dtypes.int16, dtypes.uint16):
         raise TypeError(f"{prim.name}: output_type must be int32 or int64, got {output_type}")
@@ -146,7 +146,7 @@ def top_k(input: Any, k: int = 1, sorted: bool = True, name: Any = None) -> tupl
         (array([3., 2.], dtype=float32), array([1, 2], dtype=int32))
     """
     x = convert_to_tensor(input)
-    check_kind("TopKV2", x, "fiub", "a real (complex numbers have no order, as in TF)", "input")
+    check_ordered("TopKV2", x, "input")
     k = int(k)
     if x.ndim == 0:
         raise errors.InvalidArgumentError(None, None, "TopKV2: input must be at least 1-D")

@@ -13,7 +13,7 @@ from eagerflow.core.dispatch import Primitive, execute
 from eagerflow.core.gradient_registry import no_gradient
 from eagerflow.core.tensor import Tensor
 from eagerflow.core.tensor_spec import TensorSpec
-from eagerflow.ops._dtype_kinds import check_kind
+from eagerflow.ops._dtype_kinds import check_ordered
 
 
 def _bound_kernel(side: str) -> Any:
@@ -57,8 +57,7 @@ def searchsorted(
     """
     seq = convert_to_tensor(sorted_sequence)
     vals = convert_to_tensor(values, dtype_hint=seq.dtype)
-    order = "a real (complex numbers have no order, as in TF)"
-    check_kind("searchsorted", seq, "fiub", order, "sorted_sequence")
+    check_ordered("searchsorted", seq, "sorted_sequence")
     if side not in ("left", "right"):
         raise ValueError(f"searchsorted: side must be 'left' or 'right', got {side!r}")
     if seq.ndim == 0 or (seq.ndim > 1 and seq.shape[:-1] != vals.shape[:-1]):

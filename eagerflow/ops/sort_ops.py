@@ -15,7 +15,7 @@ from eagerflow.core.dispatch import Primitive, execute
 from eagerflow.core.gradient_registry import no_gradient
 from eagerflow.core.tensor import Tensor
 from eagerflow.core.tensor_spec import TensorSpec
-from eagerflow.ops._dtype_kinds import check_kind
+from eagerflow.ops._dtype_kinds import check_ordered
 
 
 def _argsort_kernel(xp: Any, x: Any, axis: int, descending: bool) -> Any:
@@ -63,7 +63,7 @@ def argsort(
         array([1, 2, 0], dtype=int32)
     """
     x = convert_to_tensor(values)
-    check_kind("argsort", x, "fiub", "a real (complex numbers have no order, as in TF)", "values")
+    check_ordered("argsort", x, "values")
     attrs = {"axis": _axis("argsort", axis, x), "descending": _direction(direction)}
     return execute(ARGSORT, (x,), attrs)
 
@@ -79,7 +79,7 @@ def sort(values: Any, axis: int = -1, direction: str = "ASCENDING", name: Any = 
     from eagerflow.ops.gather_ops import gather  # noqa: PLC0415
 
     x = convert_to_tensor(values)
-    check_kind("sort", x, "fiub", "a real (complex numbers have no order, as in TF)", "values")
+    check_ordered("sort", x, "values")
     axis = _axis("sort", axis, x)
     last = x.ndim - 1
     perm = list(range(x.ndim))
