@@ -111,19 +111,14 @@ def moments(
         >>> float(mean), float(var)
         (2.5, 1.25)
     """
-    from eagerflow.ops.math_ops import square, subtract  # noqa: PLC0415
+    from eagerflow.ops.math_ops import squared_difference  # noqa: PLC0415
     from eagerflow.ops.reduction_ops import reduce_mean  # noqa: PLC0415
 
     x = convert_to_tensor(x)
     axes = [axes] if isinstance(axes, numbers.Integral) else list(axes)
     mean = reduce_mean(x, axes, keepdims=True)
-    if x.dtype.is_complex:
-        # |x - mean|^2 in the complex dtype, as TF (its squared_difference).
-        from eagerflow.ops.math_ops import squared_difference  # noqa: PLC0415
-
-        variance = reduce_mean(squared_difference(x, mean), axes, keepdims=keepdims)
-    else:
-        variance = reduce_mean(square(subtract(x, mean)), axes, keepdims=keepdims)
+    # squared_difference is (x - mean)^2, and |x - mean|^2 in the complex dtype, as TF's.
+    variance = reduce_mean(squared_difference(x, mean), axes, keepdims=keepdims)
     if not keepdims:
         from eagerflow.ops.array_ops import squeeze  # noqa: PLC0415
 
