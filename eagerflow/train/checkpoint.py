@@ -14,7 +14,6 @@ Example:
 from __future__ import annotations
 
 import os
-import threading
 from typing import Any, Callable, Iterator
 
 import numpy as np
@@ -28,6 +27,7 @@ from eagerflow.train import (
     keras_trackable,
     restore,
 )
+from eagerflow.train.background_job import BackgroundJob
 from eagerflow.train.trackable import Node, build_graph, may_hold_state, path_text
 
 _ = keras_trackable  # imported for its rules: Keras models and optimizers get TF edge names
@@ -207,7 +207,14 @@ class Checkpoint:
             return path
         # Device arrays come to the host now: holding them until the write ends would keep
         # a second copy of every variable in device memory while training goes on.
-        job = _AsyncWrite(path, metadata, list(_host_arrays(values)), sync, then)
+        host_values = list(_host_arrays(values))
+
+        def write_then_record() -> None:
+            write_captured(path, metadata, host_values, sync)
+            if then is not None:
+                then()
+
+        job = BackgroundJob(f"checkpoint {path}", write_then_record)
         object.__setattr__(self, "_writing", job)
         job.start()
         return path
@@ -238,41 +245,3 @@ class Checkpoint:
             if "save_counter" in names:
                 self.save_counter  # noqa: B018 - created so the saved count comes back
         return self.read(save_path, options)
-
-
-class _AsyncWrite:
-    """One checkpoint file written by a thread (not a daemon: the interpreter waits for it)."""
-
-    def __init__(
-        self,
-        path: str,
-        metadata: dict,
-        values: list,
-        sync: bool | None,
-        then: Callable[[], None] | None,
-    ) -> None:
-        self._path = path
-        self._metadata = metadata
-        self._values = values
-        self._sync = sync
-        self._then = then
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name=f"checkpoint {path}")
-
-    def start(self) -> None:
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            write_captured(self._path, self._metadata, self._values, self._sync)
-            if self._then is not None:
-                self._then()
-        except BaseException as exc:  # re-raised by wait()
-            self._error = exc
-        finally:
-            self._values = []
-
-    def wait(self) -> None:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error

@@ -14,19 +14,20 @@ It is replaced atomically (fsync'ed only when the save asks, as the checkpoint f
 after the checkpoint it names is complete.
 
 `CheckpointManager` deletes the checkpoints beyond `max_to_keep` only once the new one is on
-disk: without that, a power loss could leave none readable (see `_Retirement`).
+disk: without that, a power loss could leave none readable (see `_retire_when_durable`).
 """
 
 from __future__ import annotations
 
+import functools
 import json
 import os
-import threading
 import time
 from dataclasses import dataclass, field
 from typing import Any
 
 from eagerflow.train import checkpoint_format, checkpoint_options
+from eagerflow.train.background_job import BackgroundJob
 
 STATE_FILE = "checkpoint"
 
@@ -149,43 +150,20 @@ def remove_checkpoint(checkpoint_prefix: str) -> None:
             pass
 
 
-class _Retirement:
-    """Deletes superseded checkpoints once the new checkpoint file is on disk, in a thread.
+def _retire_when_durable(new_prefix: str, directory: str, expired: list[str]) -> None:
+    """Deletes the `expired` checkpoints once checkpoint `new_prefix` is on disk.
 
     Saves are not fsync'ed (as TensorFlow's), so the new file's data may reach the disk up to
     ~30 s after the deletion of the old one is committed (ext4 commits metadata every 5 s and
     allocates delayed data later): a power loss in between would leave no readable
     checkpoint with `max_to_keep=1`. Syncing the new file and the directory first keeps that
-    order without making the save wait for the disk. The thread is not a daemon, so the
-    interpreter finishes the deletions before it exits.
+    order; the manager runs this in a `BackgroundJob`, so the save does not wait for the disk.
     """
-
-    def __init__(self, new_prefix: str, directory: str, expired: list[str]) -> None:
-        self._new_prefix = new_prefix
-        self._directory = directory
-        self.expired = expired
-        self._error: BaseException | None = None
-        self._thread = threading.Thread(target=self._run, name="checkpoint retirement")
-        self._thread.start()
-
-    def _run(self) -> None:
-        try:
-            for name in checkpoint_format.checkpoint_files(self._new_prefix):
-                checkpoint_format.fsync_file(name)
-            checkpoint_format.fsync_directory(self._directory)
-            for old in self.expired:
-                remove_checkpoint(old)
-        except BaseException as exc:  # re-raised by wait()
-            self._error = exc
-
-    def running(self) -> bool:
-        """Still syncing or deleting (a finished one with an error stays until `wait`)."""
-        return self._thread.is_alive() or self._error is not None
-
-    def wait(self) -> None:
-        self._thread.join()
-        if self._error is not None:
-            raise self._error
+    for name in checkpoint_format.checkpoint_files(new_prefix):
+        checkpoint_format.fsync_file(name)
+    checkpoint_format.fsync_directory(directory)
+    for old in expired:
+        remove_checkpoint(old)
 
 
 class CheckpointManager:
@@ -225,7 +203,8 @@ class CheckpointManager:
         self._init_fn = init_fn
         self._last_checkpoint_step: int | None = None
         self._maybe_delete: dict[str, float] = {}
-        self._retirements: list[_Retirement] = []
+        # (checkpoints being deleted, the job deleting them once the newer one is on disk)
+        self._retirements: list[tuple[list[str], BackgroundJob]] = []
         checkpoint_format.remove_stale_temporaries(self._directory)
         state = get_checkpoint_state(self._directory)
         now = _now()
@@ -298,9 +277,9 @@ class CheckpointManager:
                 raise ValueError("CheckpointManager.save: give `checkpoint_number`.")
             checkpoint_number = int(counter.numpy())
         path = f"{self._prefix}-{int(checkpoint_number)}"
-        for retirement in list(self._retirements):
-            if path in retirement.expired:  # a number used again: delete the old file first
-                retirement.wait()
+        for expiring, job in list(self._retirements):
+            if path in expiring:  # a number used again: delete the old file first
+                job.wait()
         self._maybe_delete.pop(path, None)
         self._maybe_delete[path] = _now()
         self._latest = path
@@ -321,8 +300,10 @@ class CheckpointManager:
                     remove_checkpoint(old)
             else:
                 # Only here (saves finish one at a time) is the list changed, but by sync().
-                self._retirements = [r for r in self._retirements if r.running()]
-                self._retirements.append(_Retirement(path, self._directory, expired))
+                self._retirements = [(e, job) for e, job in self._retirements if job.running()]
+                retire = functools.partial(_retire_when_durable, path, self._directory, expired)
+                job = BackgroundJob("checkpoint retirement", retire).start()
+                self._retirements.append((expired, job))
 
         write = getattr(self._checkpoint, "_write", None)
         if write is not None:
@@ -338,8 +319,8 @@ class CheckpointManager:
         if sync is not None:
             sync()
         retirements, self._retirements = self._retirements, []
-        for retirement in retirements:
-            retirement.wait()
+        for _, job in retirements:
+            job.wait()
 
     def _sweep(self) -> list[str]:
         """The oldest checkpoints beyond `max_to_keep` (sparing one per n hours), to delete."""
